@@ -1,0 +1,249 @@
+//! The conventions every HTTP server of the workspace follows, as checks that
+//! each step runs against its own binary with [`http_conventions!`](crate::http_conventions).
+
+use std::io::Write;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::{Reply, Server};
+
+/// A server binary under test, and how to get a plain 200 from it.
+pub struct Step {
+    /// The binary, from `env!("CARGO_BIN_EXE_…")`.
+    pub binary: &'static str,
+    /// Flags every test passes, such as a short sleep.
+    pub args: &'static [&'static str],
+    /// A path this step answers with 200.
+    pub ok_path: &'static str,
+}
+
+impl Step {
+    /// Starts the step with its own flags and `extra`.
+    fn start(&self, extra: &[&str]) -> Server {
+        let args: Vec<&str> = self.args.iter().chain(extra).copied().collect();
+        Server::start(self.binary, &args)
+    }
+}
+
+/// Expands to one `#[test]` per convention, each run against `$step`, a [`Step`].
+#[macro_export]
+macro_rules! http_conventions {
+    ($step:expr) => {
+        $crate::http_conventions!(@tests $step;
+            answers_with_correct_http,
+            head_gets_the_head_only,
+            request_in_pieces_gets_the_same_answer,
+            absolute_target_is_understood,
+            other_methods_get_405,
+            oversized_head_gets_431_and_the_next_client_is_served,
+            silent_client_does_not_stall_others,
+            malformed_requests_get_400,
+            unknown_version_gets_505,
+            slow_head_gets_408,
+            vanished_client_is_logged_and_forgotten,
+            requests_are_logged_in_common_log_format
+        );
+    };
+    (@tests $step:expr; $($name:ident),*) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::conventions::$name(&$step);
+            }
+        )*
+    };
+}
+
+/// A GET answers 200 with a correct HTTP/1.0 head: CRLF line ends, the length of
+/// the body, its type, the date, and `Connection: close`.
+pub fn answers_with_correct_http(step: &Step) {
+    let server = step.start(&[]);
+    let reply = server.get(step.ok_path);
+    assert!(
+        reply.head.starts_with("HTTP/1.0 200 OK\r\n"),
+        "{}",
+        reply.head
+    );
+    let head = &reply.raw[..reply.head.len()];
+    for (at, _) in head.iter().enumerate().filter(|(_, byte)| **byte == b'\n') {
+        assert_eq!(head[at - 1], b'\r', "a bare LF in {:?}", reply.head);
+    }
+    assert_eq!(
+        reply.header("Content-Length"),
+        Some(reply.body.len().to_string().as_str())
+    );
+    assert!(
+        reply
+            .header("Content-Type")
+            .is_some_and(|kind| kind.starts_with("text/html"))
+    );
+    assert!(
+        reply
+            .header("Date")
+            .is_some_and(|date| date.ends_with(" GMT")),
+        "{}",
+        reply.head
+    );
+    assert_eq!(reply.header("Connection"), Some("close"));
+}
+
+/// HEAD gets the same head, with a length, and no body.
+pub fn head_gets_the_head_only(step: &Step) {
+    let server = step.start(&[]);
+    let reply = server.exchange(format!("HEAD {} HTTP/1.0\r\n\r\n", step.ok_path).as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.head);
+    assert!(
+        reply
+            .header("Content-Length")
+            .is_some_and(|length| length != "0")
+    );
+    assert!(reply.body.is_empty(), "HEAD got a body: {}", reply.text());
+}
+
+/// TCP may deliver a request in several segments; the answer must not change.
+pub fn request_in_pieces_gets_the_same_answer(step: &Step) {
+    let server = step.start(&[]);
+    let line = format!("GET {} HT", step.ok_path);
+    let pieces: [&[u8]; 3] = [line.as_bytes(), b"TP/1.1\r\nHost: 127.0.0.1\r\n", b"\r\n"];
+    let reply = server.exchange_in_pieces(&pieces, Duration::from_millis(150));
+    assert_eq!(reply.status, 200, "{}", reply.head);
+}
+
+/// A target in absolute form (`GET http://host/path`) means the same as its path.
+pub fn absolute_target_is_understood(step: &Step) {
+    let server = step.start(&[]);
+    let request = format!(
+        "GET http://{}{} HTTP/1.1\r\n\r\n",
+        server.addr, step.ok_path
+    );
+    assert_eq!(server.exchange(request.as_bytes()).status, 200);
+}
+
+/// Anything but GET and HEAD is refused with 405 and the `Allow` header.
+pub fn other_methods_get_405(step: &Step) {
+    let server = step.start(&[]);
+    for request in [
+        "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello".to_string(),
+        "DELETE / HTTP/1.1\r\n\r\n".to_string(),
+        "BREW /pot HTTP/1.1\r\n\r\n".to_string(),
+    ] {
+        let reply = server.exchange(request.as_bytes());
+        assert_eq!(reply.status, 405, "{request:?} got {}", reply.head);
+        assert_eq!(reply.header("Allow"), Some("GET, HEAD"));
+    }
+}
+
+/// A 64 KiB header is refused with 431, even while the client is still sending
+/// it, and the server goes on serving.
+pub fn oversized_head_gets_431_and_the_next_client_is_served(step: &Step) {
+    let server = step.start(&[]);
+    let start = format!("GET / HTTP/1.1\r\nX-Big: {}", "x".repeat(16 * 1024));
+    let rest = format!("{}\r\n\r\n", "x".repeat(48 * 1024));
+    let reply = server.exchange_in_pieces(&[start.as_bytes(), rest.as_bytes()], Duration::from_millis(200));
+    assert_eq!(reply.status, 431, "{}", reply.head);
+    assert_eq!(server.get(step.ok_path).status, 200);
+}
+
+/// A client that connects and sends nothing must not stop others from being served.
+pub fn silent_client_does_not_stall_others(step: &Step) {
+    let server = step.start(&[]);
+    let _silent = server.connect();
+    thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    assert_eq!(server.get(step.ok_path).status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "waited {:?}",
+        started.elapsed()
+    );
+}
+
+/// Requests that are not HTTP get 400 and a page, and the server carries on.
+pub fn malformed_requests_get_400(step: &Step) {
+    let server = step.start(&[]);
+    for request in [
+        &b"hello\r\n\r\n"[..],
+        b"GET /\r\n\r\n",
+        b"GET / HTTP/1.1 extra\r\n\r\n",
+        b"GET  / HTTP/1.1\r\n\r\n",
+        b"GET /\0 HTTP/1.1\r\n\r\n",
+        b"GET /\xff HTTP/1.1\r\n\r\n",
+        b"GET index.html HTTP/1.1\r\n\r\n",
+        b"GET / FTP/1.0\r\n\r\n",
+        b"GET / HTTP/1.1\r\nno colon here\r\n\r\n",
+        b"GET / HTTP/1.1\r\n folded: header\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
+    ] {
+        let reply = server.exchange(request);
+        assert_eq!(
+            reply.status,
+            400,
+            "{:?} got {}",
+            String::from_utf8_lossy(request),
+            reply.head
+        );
+        assert!(reply.text().contains("400 Bad Request"));
+    }
+    assert_eq!(server.get(step.ok_path).status, 200);
+}
+
+/// A well-formed version other than 1.x gets 505.
+pub fn unknown_version_gets_505(step: &Step) {
+    let server = step.start(&[]);
+    assert_eq!(server.exchange(b"GET / HTTP/2.0\r\n\r\n").status, 505);
+}
+
+/// A head that stops half way gets 408 once the read timeout runs out.
+pub fn slow_head_gets_408(step: &Step) {
+    let server = step.start(&["--read-timeout", "0.5"]);
+    let started = Instant::now();
+    let reply = server.exchange(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    assert_eq!(reply.status, 408, "{}", reply.head);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(400) && waited < Duration::from_secs(5),
+        "waited {waited:?}"
+    );
+}
+
+/// A client that sends a request and leaves at once costs a log line, nothing more.
+pub fn vanished_client_is_logged_and_forgotten(step: &Step) {
+    let server = step.start(&[]);
+    drop(server.connect());
+    for _ in 0..5 {
+        let mut stream = server.connect();
+        stream
+            .write_all(format!("GET {} HTTP/1.0\r\n\r\n", step.ok_path).as_bytes())
+            .unwrap();
+    }
+    assert_eq!(server.get(step.ok_path).status, 200);
+    server.wait_for_log("closed without a request");
+}
+
+/// Each request is logged on stderr as Python's http.server would:
+/// `127.0.0.1 - - [21/Nov/2026 14:20:03] "GET / HTTP/1.1" 200 512`.
+pub fn requests_are_logged_in_common_log_format(step: &Step) {
+    let server = step.start(&[]);
+    let reply = server.get(step.ok_path);
+    let request = format!("\"GET {} HTTP/1.1\" 200 {}", step.ok_path, reply.raw.len());
+    let line = server.wait_for_log(&request);
+    let (peer, rest) = line
+        .split_once(" - - [")
+        .expect("`HOST - - [` starts the line");
+    assert_eq!(peer, "127.0.0.1");
+    let (date, _) = rest.split_once("] ").expect("the date ends with `] `");
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(date, "%d/%b/%Y %H:%M:%S").is_ok(),
+        "{date}"
+    );
+}
+
+/// Checks that `reply` is a 200 whose page contains `text`.
+pub fn assert_page_contains(reply: &Reply, text: &str) {
+    assert_eq!(reply.status, 200, "{}", reply.head);
+    assert!(
+        reply.text().contains(text),
+        "no {text:?} in {}",
+        reply.text()
+    );
+}
