@@ -1,0 +1,237 @@
+//! The book's two checks that mdBook does not make loudly:
+//! every `{{#include}}` resolves to something, and every diff between steps is
+//! what the sources give today.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail, ensure};
+use similar::TextDiff;
+
+/// The steps of the web server, in lesson order; each is diffed against the one before.
+pub const STEPS: &[&str] = &["step1-hello", "step2-service", "step3-multi"];
+
+/// Where the generated diffs live, inside the book's sources.
+const DIFFS: &str = "mdbook/src/diffs";
+
+/// Runs both checks and reports every problem found, not just the first.
+pub fn check(root: &Path) -> Result<()> {
+    let mut problems = include_problems(root)?;
+    problems.extend(stale_diffs(root)?);
+    ensure!(
+        problems.is_empty(),
+        "the book has problems:\n  {}",
+        problems.join("\n  ")
+    );
+    Ok(())
+}
+
+/// Writes every diff between consecutive steps.
+pub fn write_diffs(root: &Path) -> Result<()> {
+    let dir = root.join(DIFFS);
+    fs::create_dir_all(&dir)?;
+    for (name, diff) in diffs(root)? {
+        fs::write(dir.join(&name), diff).with_context(|| format!("writing {name}"))?;
+        println!("wrote {DIFFS}/{name}");
+    }
+    Ok(())
+}
+
+/// The diffs that differ from what the sources give, or are missing.
+fn stale_diffs(root: &Path) -> Result<Vec<String>> {
+    let mut stale = Vec::new();
+    for (name, diff) in diffs(root)? {
+        let path = root.join(DIFFS).join(&name);
+        if fs::read_to_string(&path).ok().as_deref() != Some(diff.as_str()) {
+            stale.push(format!("{DIFFS}/{name} is stale: run `cargo xtask diffs`"));
+        }
+    }
+    Ok(stale)
+}
+
+/// `(file name, diff)` for each step against the step before it.
+fn diffs(root: &Path) -> Result<Vec<(String, String)>> {
+    STEPS
+        .windows(2)
+        .map(|pair| {
+            Ok((
+                format!("{}.diff", pair[1]),
+                diff_sources(root, pair[0], pair[1])?,
+            ))
+        })
+        .collect()
+}
+
+/// What `diff -ruN OLD/src NEW/src` prints, without its timestamps, so that
+/// the text depends on the sources alone.
+pub fn diff_sources(root: &Path, old: &str, new: &str) -> Result<String> {
+    let mut names = source_files(&root.join(old).join("src"))?;
+    names.extend(source_files(&root.join(new).join("src"))?);
+    names.sort();
+    names.dedup();
+    let mut out = String::new();
+    for name in names {
+        let (old_path, new_path) = (format!("{old}/src/{name}"), format!("{new}/src/{name}"));
+        let old_text = fs::read_to_string(root.join(&old_path)).unwrap_or_default();
+        let new_text = fs::read_to_string(root.join(&new_path)).unwrap_or_default();
+        if old_text != new_text {
+            out += &format!("diff -ruN {old_path} {new_path}\n");
+            out += &TextDiff::from_lines(&old_text, &new_text)
+                .unified_diff()
+                .header(&old_path, &new_path)
+                .to_string();
+        }
+    }
+    Ok(out)
+}
+
+/// The files under `dir`, as paths relative to it.
+fn source_files(dir: &Path) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            files.extend(
+                source_files(&path)?
+                    .into_iter()
+                    .map(|file| format!("{name}/{file}")),
+            );
+        } else {
+            files.push(name);
+        }
+    }
+    Ok(files)
+}
+
+/// Every `{{#include}}` in the book that names a missing file, a missing
+/// anchor, or nothing at all.
+fn include_problems(root: &Path) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for chapter in markdown_files(&root.join("mdbook/src"))? {
+        let text = fs::read_to_string(&chapter)?;
+        let shown = chapter
+            .strip_prefix(root)
+            .unwrap_or(&chapter)
+            .display()
+            .to_string();
+        for (line, spec) in includes(&text) {
+            if let Err(problem) = check_include(chapter.parent().unwrap(), spec) {
+                problems.push(format!(
+                    "{shown}:{line}: {{{{#include {spec}}}}}: {problem}"
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// The Markdown files under `dir`.
+fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files.extend(markdown_files(&path)?);
+        } else if path.extension().is_some_and(|extension| extension == "md") {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+/// `(line number, what follows the directive)` for each include in a chapter.
+fn includes(text: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(start) = ["{{#include ", "{{#rustdoc_include "]
+            .iter()
+            .filter_map(|d| rest.find(d))
+            .min()
+        {
+            let after = &rest[start..];
+            let spec_start = after.find(' ').unwrap() + 1;
+            let Some(end) = after.find("}}") else { break };
+            found.push((number + 1, after[spec_start..end].trim()));
+            rest = &after[end..];
+        }
+    }
+    found
+}
+
+/// Checks one include: `path`, `path:anchor`, `path:line` or `path:start:end`.
+fn check_include(dir: &Path, spec: &str) -> Result<()> {
+    let mut parts = spec.split(':');
+    let path = dir.join(parts.next().unwrap_or_default());
+    let text =
+        fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let selected = match parts.next() {
+        None => text,
+        Some(anchor) if anchor.parse::<usize>().is_err() => anchored(&text, anchor)?,
+        Some(_) => bail!("include lines by anchor, not by number: numbers go stale"),
+    };
+    ensure!(
+        selected.lines().any(|line| !line.trim().is_empty()),
+        "it includes nothing"
+    );
+    Ok(())
+}
+
+/// The lines between `ANCHOR: name` and `ANCHOR_END: name`, as mdBook takes them.
+fn anchored(text: &str, name: &str) -> Result<String> {
+    let is_marker = |line: &str, marker: &str| {
+        line.split_once(marker)
+            .is_some_and(|(_, rest)| rest.trim() == name)
+    };
+    let start = text.lines().position(|line| is_marker(line, "ANCHOR:"));
+    let end = text.lines().position(|line| is_marker(line, "ANCHOR_END:"));
+    let (Some(start), Some(end)) = (start, end) else {
+        bail!("no anchor `{name}`")
+    };
+    ensure!(
+        start < end,
+        "ANCHOR_END: {name} comes before ANCHOR: {name}"
+    );
+    let inside = text.lines().skip(start + 1).take(end - start - 1);
+    Ok(inside
+        .filter(|line| !line.contains("ANCHOR"))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_book_includes_resolve_and_its_diffs_are_fresh() {
+        check(&crate::workspace_root()).unwrap();
+    }
+
+    #[test]
+    fn a_missing_anchor_or_file_is_a_problem() {
+        let dir = crate::workspace_root().join("step1-hello/src");
+        assert!(check_include(&dir, "lib.rs:entry").is_ok());
+        assert!(check_include(&dir, "lib.rs:no_such_anchor").is_err());
+        assert!(check_include(&dir, "no_such_file.rs").is_err());
+        assert!(check_include(&dir, "lib.rs:3:5").is_err());
+    }
+
+    #[test]
+    fn includes_are_found_with_their_line() {
+        let text = "a\n```rust\n{{#include ../x.rs:entry}}\n```\n{{#rustdoc_include y.rs}} {{#include z.rs}}";
+        assert_eq!(
+            includes(text),
+            [(3, "../x.rs:entry"), (5, "y.rs"), (5, "z.rs")]
+        );
+    }
+
+    #[test]
+    fn an_empty_anchor_is_a_problem() {
+        let text = "// ANCHOR: a\n\n// ANCHOR_END: a\n// ANCHOR: b\nfn b() {}\n// ANCHOR_END: b\n";
+        assert_eq!(anchored(text, "b").unwrap(), "fn b() {}");
+        assert!(anchored(text, "a").unwrap().trim().is_empty());
+        assert!(anchored(text, "c").is_err());
+    }
+}

@@ -1,0 +1,66 @@
+//! The workspace's own tasks, run as `cargo xtask TASK`.
+//!
+//! `book` checks the book's includes and generated diffs, installs the pinned
+//! mdBook if it is missing, and builds the book (`--open` opens it). `diffs`
+//! regenerates the diffs between steps after a step changed. `smoke` loads
+//! pages of the running servers in headless Chromium.
+
+mod book;
+mod smoke;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The command line of `cargo xtask`.
+#[derive(Parser)]
+#[command(about = "Tasks of the workspace: the book, its checks, the browser smoke test.")]
+struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    task: Task,
+}
+
+/// The tasks.
+#[derive(Subcommand)]
+enum Task {
+    /// Check the book's includes and diffs, then build it into mdbook/book.
+    Book {
+        /// Open the built book in a browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Regenerate the diffs between consecutive steps (mdbook/src/diffs).
+    Diffs,
+    /// Check the book's includes and diffs without building it.
+    Check,
+    /// Load the step servers' pages in headless Chromium and with curl.
+    Smoke,
+}
+
+fn main() -> ExitCode {
+    let root = workspace_root();
+    let result = match Cli::parse().task {
+        Task::Book { open } => book::check(&root).and_then(|()| tools::build_book(&root, open)),
+        Task::Diffs => book::write_diffs(&root),
+        Task::Check => book::check(&root),
+        Task::Smoke => smoke::run(&root),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace's top directory: the one above this crate.
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}

@@ -1,0 +1,124 @@
+//! The smoke test: each step's server, started for real, answers curl and
+//! renders its page in headless Chromium, as a student would see it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use testkit::Server;
+
+use crate::tools::{self, cargo, find};
+
+/// How long Chromium may take to load one page.
+const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Each step, the flags it runs with here, and what its front page must show.
+const PAGES: &[(&str, &[&str], &str)] = &[
+    ("step1-hello", &[], "Hello from HTTPSocket"),
+    ("step2-service", &[], "Hello World at "),
+    ("step3-multi", &["--sleep", "0"], "is going to sleep for"),
+];
+
+/// Starts every step, checks its page with curl and in Chromium.
+pub fn run(root: &Path) -> Result<()> {
+    let chromium = find("chromium", "apt-get install chromium")?;
+    let curl = find("curl", "apt-get install curl")?;
+    let packages = PAGES.iter().flat_map(|(step, _, _)| ["-p", step]);
+    tools::run(
+        Command::new(cargo())
+            .current_dir(root)
+            .args(["build", "--quiet"])
+            .args(packages),
+    )?;
+    for (step, args, expected) in PAGES {
+        let binary = target_dir(root).join("debug").join(step);
+        let server = Server::start(binary.to_str().context("a UTF-8 path")?, args);
+        let url = format!("http://{}/", server.addr);
+        check_curl(&curl, &url, expected).with_context(|| format!("{step} with curl"))?;
+        let dom = dump_dom(&chromium, &url).with_context(|| format!("{step} in Chromium"))?;
+        ensure!(
+            dom.contains(expected),
+            "{step}: Chromium shows no {expected:?}:\n{dom}"
+        );
+        println!("{step}: curl and Chromium show {expected:?}");
+    }
+    Ok(())
+}
+
+/// Where cargo puts what it builds.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// `curl -i URL` answers 200 with a body as long as its `Content-Length` says.
+fn check_curl(curl: &Path, url: &str, expected: &str) -> Result<()> {
+    let out = output_within(
+        Command::new(curl).args(["--silent", "--show-error", "-i", url]),
+        PAGE_TIMEOUT,
+    )?;
+    ensure!(
+        out.status.success(),
+        "curl failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reply = String::from_utf8_lossy(&out.stdout);
+    let (head, body) = reply
+        .split_once("\r\n\r\n")
+        .context("no blank line after the head")?;
+    ensure!(head.starts_with("HTTP/1.0 200 OK"), "curl got {head}");
+    let length = head
+        .lines()
+        .find_map(|line| line.strip_prefix("Content-Length: "))
+        .context("no Content-Length")?;
+    ensure!(
+        length == body.len().to_string(),
+        "Content-Length {length}, body {} bytes",
+        body.len()
+    );
+    ensure!(body.contains(expected), "no {expected:?} in {body}");
+    Ok(())
+}
+
+/// The page's DOM after Chromium loaded it and ran its scripts.
+fn dump_dom(chromium: &Path, url: &str) -> Result<String> {
+    let profile = std::env::temp_dir().join(format!("xtask-chromium-{}", std::process::id()));
+    let out = output_within(
+        Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+            ])
+            .args([
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(["--dump-dom", url]),
+        PAGE_TIMEOUT,
+    );
+    let _ = std::fs::remove_dir_all(&profile);
+    let out = out?;
+    ensure!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Runs a command and collects its output; coreutils' `timeout` kills it if it hangs.
+fn output_within(command: &Command, limit: Duration) -> Result<Output> {
+    let mut bounded = Command::new("timeout");
+    bounded
+        .args(["--kill-after=5", &limit.as_secs().to_string()])
+        .arg(command.get_program())
+        .args(command.get_args());
+    bounded
+        .output()
+        .with_context(|| format!("cannot run {bounded:?}"))
+}
