@@ -16,10 +16,7 @@ use http::{Request, Response};
 
 /// What the server is told on its command line.
 #[derive(Debug, Clone, Parser)]
-#[command(
-    version,
-    about = "Step 1: a thread per connection answers \"Hello from HTTPSocket\"."
-)]
+#[command(version, about = "Step 1: a thread per connection answers \"Hello from HTTPSocket\".")]
 pub struct Config {
     /// Address to listen on; 0.0.0.0 lets other machines connect.
     #[arg(long, default_value = "127.0.0.1")]

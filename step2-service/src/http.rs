@@ -63,28 +63,16 @@ pub fn serve(
     read_timeout: Duration,
     handler: impl FnOnce(&Request) -> Response,
 ) {
-    let peer = stream
-        .peer_addr()
-        .map_or("-".into(), |addr| addr.ip().to_string());
+    let peer = stream.peer_addr().map_or("-".into(), |addr| addr.ip().to_string());
     match read_request(&mut stream, read_timeout) {
         Ok(request) => {
             let response = match request.method.as_str() {
                 "GET" | "HEAD" => handler(&request),
-                _ => error_page(
-                    405,
-                    "Method Not Allowed",
-                    "This server only answers GET and HEAD.",
-                )
-                .with_header("Allow", "GET, HEAD"),
+                _ => error_page(405, "This server only answers GET and HEAD.")
+                    .with_header("Allow", "GET, HEAD"),
             };
             let first_line = request.head.lines().next().unwrap_or_default();
-            reply(
-                stream,
-                &peer,
-                first_line,
-                &response,
-                request.method == "HEAD",
-            );
+            reply(stream, &peer, first_line, &response, request.method == "HEAD");
         }
         Err(Failure::Answer(first_line, response)) => {
             reply(stream, &peer, &first_line, &response, false)
@@ -105,13 +93,9 @@ fn reply(
     let request = printable(first_line);
     match response.write_to(&mut stream, head_only) {
         Ok(sent) => log(peer, &format!("\"{request}\" {} {sent}", response.status)),
-        Err(error) => log(
-            peer,
-            &format!(
-                "\"{request}\" {} - client went away: {error}",
-                response.status
-            ),
-        ),
+        Err(error) => {
+            log(peer, &format!("\"{request}\" {} - client went away: {error}", response.status))
+        }
     }
     close(stream);
 }
@@ -132,27 +116,15 @@ fn read_head(stream: &mut TcpStream, read_timeout: Duration) -> Result<Vec<u8>, 
                 return Err(Failure::Silent("closed without a request".into()));
             }
             Ok(0) => {
-                return Err(bad(
-                    &head,
-                    400,
-                    "Bad Request",
-                    "The request ended before its blank line.",
-                ));
+                return Err(bad(&head, 400, "The request ended before its blank line."));
             }
             Ok(read) => read,
             Err(error) if error.kind() == ErrorKind::Interrupted => continue,
             Err(error) if is_timeout(&error) && head.is_empty() => {
-                return Err(Failure::Silent(
-                    "sent nothing before the read timeout".into(),
-                ));
+                return Err(Failure::Silent("sent nothing before the read timeout".into()));
             }
             Err(error) if is_timeout(&error) => {
-                return Err(bad(
-                    &head,
-                    408,
-                    "Request Timeout",
-                    "The request took too long to arrive.",
-                ));
+                return Err(bad(&head, 408, "The request took too long to arrive."));
             }
             Err(error) => return Err(Failure::Silent(format!("read failed: {error}"))),
         };
@@ -166,7 +138,7 @@ fn read_head(stream: &mut TcpStream, read_timeout: Duration) -> Result<Vec<u8>, 
             None if head.len() <= MAX_HEAD => {}
             _ => {
                 let detail = format!("The request head is larger than {MAX_HEAD} bytes.");
-                return Err(bad(&head, 431, "Request Header Fields Too Large", &detail));
+                return Err(bad(&head, 431, &detail));
             }
         }
     }
@@ -209,18 +181,11 @@ fn parse(head: &[u8]) -> Result<Request, Response> {
     let text = String::from_utf8_lossy(head);
     let lines: Vec<&str> = text.lines().take_while(|line| !line.is_empty()).collect();
     let request_line = lines.first().copied().unwrap_or_default();
-    if !request_line
-        .bytes()
-        .all(|byte| byte.is_ascii_graphic() || byte == b' ')
-    {
-        return Err(bad_request(
-            "The request line holds bytes that do not belong there.",
-        ));
+    if !request_line.bytes().all(|byte| byte.is_ascii_graphic() || byte == b' ') {
+        return Err(bad_request("The request line holds bytes that do not belong there."));
     }
     let [method, target, version] = request_line.split(' ').collect::<Vec<_>>()[..] else {
-        return Err(bad_request(
-            "The request line is not METHOD TARGET VERSION.",
-        ));
+        return Err(bad_request("The request line is not METHOD TARGET VERSION."));
     };
     if method.is_empty() || !method.bytes().all(is_token_byte) {
         return Err(bad_request("The method is not a word."));
@@ -236,11 +201,7 @@ fn parse(head: &[u8]) -> Result<Request, Response> {
             return Err(bad_request("A header line is not Name: value."));
         }
     }
-    Ok(Request {
-        method: method.into(),
-        target,
-        head: lines.join("\n"),
-    })
+    Ok(Request { method: method.into(), target, head: lines.join("\n") })
 }
 // ANCHOR_END: parse
 
@@ -253,10 +214,7 @@ fn origin_form(target: &str) -> Option<String> {
     if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
         return None;
     }
-    Some(
-        rest.find('/')
-            .map_or("/".into(), |path| rest[path..].into()),
-    )
+    Some(rest.find('/').map_or("/".into(), |path| rest[path..].into()))
 }
 
 /// Accepts HTTP/1.0 and HTTP/1.1; another well-formed version gets 505.
@@ -265,11 +223,7 @@ fn check_version(version: &str) -> Result<(), Response> {
     match number {
         [b'1', b'.', b'0' | b'1'] => Ok(()),
         [major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => {
-            Err(error_page(
-                505,
-                "HTTP Version Not Supported",
-                "This server speaks HTTP/1.0 and HTTP/1.1.",
-            ))
+            Err(error_page(505, "This server speaks HTTP/1.0 and HTTP/1.1."))
         }
         _ => Err(bad_request("The version is not HTTP/1.0 or HTTP/1.1.")),
     }
@@ -286,13 +240,13 @@ fn is_forbidden_in_header(c: char) -> bool {
 }
 
 /// An error answer built while reading, with what came of the first line for the log.
-fn bad(head: &[u8], status: u16, reason: &'static str, detail: &str) -> Failure {
-    Failure::Answer(first_line(head), error_page(status, reason, detail))
+fn bad(head: &[u8], status: u16, detail: &str) -> Failure {
+    Failure::Answer(first_line(head), error_page(status, detail))
 }
 
 /// A 400 page saying what was wrong.
 fn bad_request(detail: &str) -> Response {
-    error_page(400, "Bad Request", detail)
+    error_page(400, detail)
 }
 
 /// The first line of what the client sent, for the log.
@@ -319,12 +273,24 @@ pub fn response(status: u16, reason: &'static str, page: &str) -> Response {
 }
 
 /// A page for an error: its status as a heading, and what went wrong.
-pub fn error_page(status: u16, reason: &'static str, detail: &str) -> Response {
-    response(
-        status,
-        reason,
-        &format!("<h1>{status} {reason}</h1>\n<p>{}</p>", escape(detail)),
-    )
+pub fn error_page(status: u16, detail: &str) -> Response {
+    let reason = reason(status);
+    response(status, reason, &format!("<h1>{status} {reason}</h1>\n<p>{}</p>", escape(detail)))
+}
+
+/// The words that go with the error statuses this workspace sends.
+fn reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "Error",
+    }
 }
 // ANCHOR_END: response
 
@@ -406,10 +372,7 @@ pub fn accept_failed(error: io::Error) {
 
 /// Writes one line to stderr in the common log format of Python's http.server.
 fn log(peer: &str, what: &str) {
-    eprintln!(
-        "{peer} - - [{}] {what}",
-        Local::now().format("%d/%b/%Y %H:%M:%S")
-    );
+    eprintln!("{peer} - - [{}] {what}", Local::now().format("%d/%b/%Y %H:%M:%S"));
 }
 
 /// Text from the network made safe for a log line: control characters escaped, length capped.
@@ -417,9 +380,5 @@ fn printable(text: &str) -> String {
     const MAX_CHARS: usize = 200;
     let mut chars = text.escape_debug();
     let shown: String = chars.by_ref().take(MAX_CHARS).collect();
-    if chars.next().is_some() {
-        shown + "…"
-    } else {
-        shown
-    }
+    if chars.next().is_some() { shown + "…" } else { shown }
 }

@@ -19,10 +19,7 @@ use services::ServiceRequest;
 
 /// What the server is told on its command line.
 #[derive(Debug, Clone, Parser)]
-#[command(
-    version,
-    about = "Step 2: a HelloWorld service answers over a channel."
-)]
+#[command(version, about = "Step 2: a HelloWorld service answers over a channel.")]
 pub struct Config {
     /// Address to listen on; 0.0.0.0 lets other machines connect.
     #[arg(long, default_value = "127.0.0.1")]
@@ -64,9 +61,7 @@ pub fn run(listener: TcpListener, config: Config) {
 // ANCHOR: http_socket
 /// The HTTPsocket process: answers one request on its connection, then closes it.
 fn http_socket(stream: TcpStream, request_writer: Sender<ServiceRequest>, read_timeout: Duration) {
-    http::serve(stream, read_timeout, |request| {
-        ask(&request_writer, request)
-    });
+    http::serve(stream, read_timeout, |request| ask(&request_writer, request));
 }
 // ANCHOR_END: http_socket
 
@@ -80,7 +75,7 @@ fn ask(request_writer: &Sender<ServiceRequest>, request: &Request) -> Response {
     };
     match answer {
         Some(page) => http::response(200, "OK", &page),
-        None => http::error_page(503, "Service Unavailable", "No service answered."),
+        None => http::error_page(503, "No service answered."),
     }
 }
 // ANCHOR_END: ask

@@ -3,11 +3,7 @@
 use testkit::Server;
 use testkit::conventions::{Step, assert_page_contains};
 
-const STEP: Step = Step {
-    binary: env!("CARGO_BIN_EXE_step2-service"),
-    args: &[],
-    ok_path: "/",
-};
+const STEP: Step = Step { binary: env!("CARGO_BIN_EXE_step2-service"), args: &[], ok_path: "/" };
 
 testkit::http_conventions!(STEP);
 

@@ -71,9 +71,7 @@ pub fn run(listener: TcpListener, config: Config) {
 // ANCHOR: http_socket
 /// The HTTPsocket process: answers one request on its connection, then closes it.
 fn http_socket(stream: TcpStream, request_writer: Sender<ServiceRequest>, read_timeout: Duration) {
-    http::serve(stream, read_timeout, |request| {
-        ask(&request_writer, request)
-    });
+    http::serve(stream, read_timeout, |request| ask(&request_writer, request));
 }
 // ANCHOR_END: http_socket
 
@@ -87,7 +85,7 @@ fn ask(request_writer: &Sender<ServiceRequest>, request: &Request) -> Response {
     };
     match answer {
         Some(page) => http::response(200, "OK", &page),
-        None => http::error_page(503, "Service Unavailable", "No service answered."),
+        None => http::error_page(503, "No service answered."),
     }
 }
 // ANCHOR_END: ask

@@ -13,10 +13,8 @@ pub type ServiceRequest = (String, Sender<String>);
 /// asleep takes no requests.
 pub fn sleep(id: usize, duration: Duration, requests: Receiver<ServiceRequest>) {
     for (_target, reply) in requests {
-        let answer = format!(
-            "Process {id} is going to sleep for {} seconds",
-            duration.as_secs_f64()
-        );
+        let answer =
+            format!("Process {id} is going to sleep for {} seconds", duration.as_secs_f64());
         // Its HTTPsocket waits for this; if that thread has died, nobody wants it.
         let _ = reply.send(answer);
         thread::sleep(duration);

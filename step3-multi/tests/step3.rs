@@ -6,21 +6,15 @@ use std::time::{Duration, Instant};
 use testkit::Server;
 use testkit::conventions::{Step, assert_page_contains};
 
-const STEP: Step = Step {
-    binary: env!("CARGO_BIN_EXE_step3-multi"),
-    args: &["--sleep", "0"],
-    ok_path: "/",
-};
+const STEP: Step =
+    Step { binary: env!("CARGO_BIN_EXE_step3-multi"), args: &["--sleep", "0"], ok_path: "/" };
 
 testkit::http_conventions!(STEP);
 
 #[test]
 fn a_sleeper_answers_then_sleeps() {
     let server = Server::start(STEP.binary, &["--sleepers", "1", "--sleep", "0.5"]);
-    assert_page_contains(
-        &server.get("/"),
-        "Process 0 is going to sleep for 0.5 seconds",
-    );
+    assert_page_contains(&server.get("/"), "Process 0 is going to sleep for 0.5 seconds");
 }
 
 /// With three sleepers, three of six requests are answered at once; the other
@@ -41,22 +35,13 @@ fn the_fourth_request_waits_for_a_sleeper_to_wake() {
                 })
             })
             .collect();
-        clients
-            .into_iter()
-            .map(|client| client.join().unwrap())
-            .collect()
+        clients.into_iter().map(|client| client.join().unwrap()).collect()
     });
     waits.sort();
     for wait in &waits[..3] {
-        assert!(
-            *wait < Duration::from_millis(500),
-            "answered after {wait:?}: {waits:?}"
-        );
+        assert!(*wait < Duration::from_millis(500), "answered after {wait:?}: {waits:?}");
     }
     for wait in &waits[3..] {
-        assert!(
-            *wait >= Duration::from_millis(900) && *wait < Duration::from_secs(2),
-            "{waits:?}"
-        );
+        assert!(*wait >= Duration::from_millis(900) && *wait < Duration::from_secs(2), "{waits:?}");
     }
 }

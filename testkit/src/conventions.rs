@@ -59,31 +59,14 @@ macro_rules! http_conventions {
 pub fn answers_with_correct_http(step: &Step) {
     let server = step.start(&[]);
     let reply = server.get(step.ok_path);
-    assert!(
-        reply.head.starts_with("HTTP/1.0 200 OK\r\n"),
-        "{}",
-        reply.head
-    );
+    assert!(reply.head.starts_with("HTTP/1.0 200 OK\r\n"), "{}", reply.head);
     let head = &reply.raw[..reply.head.len()];
     for (at, _) in head.iter().enumerate().filter(|(_, byte)| **byte == b'\n') {
         assert_eq!(head[at - 1], b'\r', "a bare LF in {:?}", reply.head);
     }
-    assert_eq!(
-        reply.header("Content-Length"),
-        Some(reply.body.len().to_string().as_str())
-    );
-    assert!(
-        reply
-            .header("Content-Type")
-            .is_some_and(|kind| kind.starts_with("text/html"))
-    );
-    assert!(
-        reply
-            .header("Date")
-            .is_some_and(|date| date.ends_with(" GMT")),
-        "{}",
-        reply.head
-    );
+    assert_eq!(reply.header("Content-Length"), Some(reply.body.len().to_string().as_str()));
+    assert!(reply.header("Content-Type").is_some_and(|kind| kind.starts_with("text/html")));
+    assert!(reply.header("Date").is_some_and(|date| date.ends_with(" GMT")), "{}", reply.head);
     assert_eq!(reply.header("Connection"), Some("close"));
 }
 
@@ -92,11 +75,7 @@ pub fn head_gets_the_head_only(step: &Step) {
     let server = step.start(&[]);
     let reply = server.exchange(format!("HEAD {} HTTP/1.0\r\n\r\n", step.ok_path).as_bytes());
     assert_eq!(reply.status, 200, "{}", reply.head);
-    assert!(
-        reply
-            .header("Content-Length")
-            .is_some_and(|length| length != "0")
-    );
+    assert!(reply.header("Content-Length").is_some_and(|length| length != "0"));
     assert!(reply.body.is_empty(), "HEAD got a body: {}", reply.text());
 }
 
@@ -112,10 +91,7 @@ pub fn request_in_pieces_gets_the_same_answer(step: &Step) {
 /// A target in absolute form (`GET http://host/path`) means the same as its path.
 pub fn absolute_target_is_understood(step: &Step) {
     let server = step.start(&[]);
-    let request = format!(
-        "GET http://{}{} HTTP/1.1\r\n\r\n",
-        server.addr, step.ok_path
-    );
+    let request = format!("GET http://{}{} HTTP/1.1\r\n\r\n", server.addr, step.ok_path);
     assert_eq!(server.exchange(request.as_bytes()).status, 200);
 }
 
@@ -139,7 +115,8 @@ pub fn oversized_head_gets_431_and_the_next_client_is_served(step: &Step) {
     let server = step.start(&[]);
     let start = format!("GET / HTTP/1.1\r\nX-Big: {}", "x".repeat(16 * 1024));
     let rest = format!("{}\r\n\r\n", "x".repeat(48 * 1024));
-    let reply = server.exchange_in_pieces(&[start.as_bytes(), rest.as_bytes()], Duration::from_millis(200));
+    let reply =
+        server.exchange_in_pieces(&[start.as_bytes(), rest.as_bytes()], Duration::from_millis(200));
     assert_eq!(reply.status, 431, "{}", reply.head);
     assert_eq!(server.get(step.ok_path).status, 200);
 }
@@ -151,11 +128,7 @@ pub fn silent_client_does_not_stall_others(step: &Step) {
     thread::sleep(Duration::from_millis(100));
     let started = Instant::now();
     assert_eq!(server.get(step.ok_path).status, 200);
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "waited {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < Duration::from_secs(2), "waited {:?}", started.elapsed());
 }
 
 /// Requests that are not HTTP get 400 and a page, and the server carries on.
@@ -175,13 +148,7 @@ pub fn malformed_requests_get_400(step: &Step) {
         b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
     ] {
         let reply = server.exchange(request);
-        assert_eq!(
-            reply.status,
-            400,
-            "{:?} got {}",
-            String::from_utf8_lossy(request),
-            reply.head
-        );
+        assert_eq!(reply.status, 400, "{:?} got {}", String::from_utf8_lossy(request), reply.head);
         assert!(reply.text().contains("400 Bad Request"));
     }
     assert_eq!(server.get(step.ok_path).status, 200);
@@ -212,9 +179,7 @@ pub fn vanished_client_is_logged_and_forgotten(step: &Step) {
     drop(server.connect());
     for _ in 0..5 {
         let mut stream = server.connect();
-        stream
-            .write_all(format!("GET {} HTTP/1.0\r\n\r\n", step.ok_path).as_bytes())
-            .unwrap();
+        stream.write_all(format!("GET {} HTTP/1.0\r\n\r\n", step.ok_path).as_bytes()).unwrap();
     }
     assert_eq!(server.get(step.ok_path).status, 200);
     server.wait_for_log("closed without a request");
@@ -227,23 +192,14 @@ pub fn requests_are_logged_in_common_log_format(step: &Step) {
     let reply = server.get(step.ok_path);
     let request = format!("\"GET {} HTTP/1.1\" 200 {}", step.ok_path, reply.raw.len());
     let line = server.wait_for_log(&request);
-    let (peer, rest) = line
-        .split_once(" - - [")
-        .expect("`HOST - - [` starts the line");
+    let (peer, rest) = line.split_once(" - - [").expect("`HOST - - [` starts the line");
     assert_eq!(peer, "127.0.0.1");
     let (date, _) = rest.split_once("] ").expect("the date ends with `] `");
-    assert!(
-        chrono::NaiveDateTime::parse_from_str(date, "%d/%b/%Y %H:%M:%S").is_ok(),
-        "{date}"
-    );
+    assert!(chrono::NaiveDateTime::parse_from_str(date, "%d/%b/%Y %H:%M:%S").is_ok(), "{date}");
 }
 
 /// Checks that `reply` is a 200 whose page contains `text`.
 pub fn assert_page_contains(reply: &Reply, text: &str) {
     assert_eq!(reply.status, 200, "{}", reply.head);
-    assert!(
-        reply.text().contains(text),
-        "no {text:?} in {}",
-        reply.text()
-    );
+    assert!(reply.text().contains(text), "no {text:?} in {}", reply.text());
 }

@@ -111,9 +111,7 @@ impl Server {
     /// Opens a connection, with reads bounded by [`PATIENCE`].
     pub fn connect(&self) -> TcpStream {
         let stream = TcpStream::connect(self.addr).expect("connect to the server");
-        stream
-            .set_read_timeout(Some(PATIENCE))
-            .expect("set a read timeout");
+        stream.set_read_timeout(Some(PATIENCE)).expect("set a read timeout");
         stream
     }
 }
@@ -172,15 +170,6 @@ pub fn read_reply(stream: &mut TcpStream) -> Reply {
         None => (&raw[..], Vec::new()),
     };
     let head = String::from_utf8_lossy(head).into_owned();
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    Reply {
-        raw,
-        status,
-        head,
-        body,
-    }
+    let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    Reply { raw, status, head, body }
 }

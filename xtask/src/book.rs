@@ -18,11 +18,7 @@ const DIFFS: &str = "mdbook/src/diffs";
 pub fn check(root: &Path) -> Result<()> {
     let mut problems = include_problems(root)?;
     problems.extend(stale_diffs(root)?);
-    ensure!(
-        problems.is_empty(),
-        "the book has problems:\n  {}",
-        problems.join("\n  ")
-    );
+    ensure!(problems.is_empty(), "the book has problems:\n  {}", problems.join("\n  "));
     Ok(())
 }
 
@@ -53,12 +49,7 @@ fn stale_diffs(root: &Path) -> Result<Vec<String>> {
 fn diffs(root: &Path) -> Result<Vec<(String, String)>> {
     STEPS
         .windows(2)
-        .map(|pair| {
-            Ok((
-                format!("{}.diff", pair[1]),
-                diff_sources(root, pair[0], pair[1])?,
-            ))
-        })
+        .map(|pair| Ok((format!("{}.diff", pair[1]), diff_sources(root, pair[0], pair[1])?)))
         .collect()
 }
 
@@ -92,11 +83,7 @@ fn source_files(dir: &Path) -> Result<Vec<String>> {
         let path = entry?.path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if path.is_dir() {
-            files.extend(
-                source_files(&path)?
-                    .into_iter()
-                    .map(|file| format!("{name}/{file}")),
-            );
+            files.extend(source_files(&path)?.into_iter().map(|file| format!("{name}/{file}")));
         } else {
             files.push(name);
         }
@@ -110,16 +97,10 @@ fn include_problems(root: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for chapter in markdown_files(&root.join("mdbook/src"))? {
         let text = fs::read_to_string(&chapter)?;
-        let shown = chapter
-            .strip_prefix(root)
-            .unwrap_or(&chapter)
-            .display()
-            .to_string();
+        let shown = chapter.strip_prefix(root).unwrap_or(&chapter).display().to_string();
         for (line, spec) in includes(&text) {
             if let Err(problem) = check_include(chapter.parent().unwrap(), spec) {
-                problems.push(format!(
-                    "{shown}:{line}: {{{{#include {spec}}}}}: {problem}"
-                ));
+                problems.push(format!("{shown}:{line}: {{{{#include {spec}}}}}: {problem}"));
             }
         }
     }
@@ -145,10 +126,8 @@ fn includes(text: &str) -> Vec<(usize, &str)> {
     let mut found = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let mut rest = line;
-        while let Some(start) = ["{{#include ", "{{#rustdoc_include "]
-            .iter()
-            .filter_map(|d| rest.find(d))
-            .min()
+        while let Some(start) =
+            ["{{#include ", "{{#rustdoc_include "].iter().filter_map(|d| rest.find(d)).min()
         {
             let after = &rest[start..];
             let spec_start = after.find(' ').unwrap() + 1;
@@ -171,33 +150,21 @@ fn check_include(dir: &Path, spec: &str) -> Result<()> {
         Some(anchor) if anchor.parse::<usize>().is_err() => anchored(&text, anchor)?,
         Some(_) => bail!("include lines by anchor, not by number: numbers go stale"),
     };
-    ensure!(
-        selected.lines().any(|line| !line.trim().is_empty()),
-        "it includes nothing"
-    );
+    ensure!(selected.lines().any(|line| !line.trim().is_empty()), "it includes nothing");
     Ok(())
 }
 
 /// The lines between `ANCHOR: name` and `ANCHOR_END: name`, as mdBook takes them.
 fn anchored(text: &str, name: &str) -> Result<String> {
     let is_marker = |line: &str, marker: &str| {
-        line.split_once(marker)
-            .is_some_and(|(_, rest)| rest.trim() == name)
+        line.split_once(marker).is_some_and(|(_, rest)| rest.trim() == name)
     };
     let start = text.lines().position(|line| is_marker(line, "ANCHOR:"));
     let end = text.lines().position(|line| is_marker(line, "ANCHOR_END:"));
-    let (Some(start), Some(end)) = (start, end) else {
-        bail!("no anchor `{name}`")
-    };
-    ensure!(
-        start < end,
-        "ANCHOR_END: {name} comes before ANCHOR: {name}"
-    );
+    let (Some(start), Some(end)) = (start, end) else { bail!("no anchor `{name}`") };
+    ensure!(start < end, "ANCHOR_END: {name} comes before ANCHOR: {name}");
     let inside = text.lines().skip(start + 1).take(end - start - 1);
-    Ok(inside
-        .filter(|line| !line.contains("ANCHOR"))
-        .collect::<Vec<_>>()
-        .join("\n"))
+    Ok(inside.filter(|line| !line.contains("ANCHOR")).collect::<Vec<_>>().join("\n"))
 }
 
 #[cfg(test)]
@@ -221,10 +188,7 @@ mod tests {
     #[test]
     fn includes_are_found_with_their_line() {
         let text = "a\n```rust\n{{#include ../x.rs:entry}}\n```\n{{#rustdoc_include y.rs}} {{#include z.rs}}";
-        assert_eq!(
-            includes(text),
-            [(3, "../x.rs:entry"), (5, "y.rs"), (5, "z.rs")]
-        );
+        assert_eq!(includes(text), [(3, "../x.rs:entry"), (5, "y.rs"), (5, "z.rs")]);
     }
 
     #[test]

@@ -25,22 +25,14 @@ pub fn run(root: &Path) -> Result<()> {
     let chromium = find("chromium", "apt-get install chromium")?;
     let curl = find("curl", "apt-get install curl")?;
     let packages = PAGES.iter().flat_map(|(step, _, _)| ["-p", step]);
-    tools::run(
-        Command::new(cargo())
-            .current_dir(root)
-            .args(["build", "--quiet"])
-            .args(packages),
-    )?;
+    tools::run(Command::new(cargo()).current_dir(root).args(["build", "--quiet"]).args(packages))?;
     for (step, args, expected) in PAGES {
         let binary = target_dir(root).join("debug").join(step);
         let server = Server::start(binary.to_str().context("a UTF-8 path")?, args);
         let url = format!("http://{}/", server.addr);
         check_curl(&curl, &url, expected).with_context(|| format!("{step} with curl"))?;
         let dom = dump_dom(&chromium, &url).with_context(|| format!("{step} in Chromium"))?;
-        ensure!(
-            dom.contains(expected),
-            "{step}: Chromium shows no {expected:?}:\n{dom}"
-        );
+        ensure!(dom.contains(expected), "{step}: Chromium shows no {expected:?}:\n{dom}");
         println!("{step}: curl and Chromium show {expected:?}");
     }
     Ok(())
@@ -57,25 +49,15 @@ fn check_curl(curl: &Path, url: &str, expected: &str) -> Result<()> {
         Command::new(curl).args(["--silent", "--show-error", "-i", url]),
         PAGE_TIMEOUT,
     )?;
-    ensure!(
-        out.status.success(),
-        "curl failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ensure!(out.status.success(), "curl failed: {}", String::from_utf8_lossy(&out.stderr));
     let reply = String::from_utf8_lossy(&out.stdout);
-    let (head, body) = reply
-        .split_once("\r\n\r\n")
-        .context("no blank line after the head")?;
+    let (head, body) = reply.split_once("\r\n\r\n").context("no blank line after the head")?;
     ensure!(head.starts_with("HTTP/1.0 200 OK"), "curl got {head}");
     let length = head
         .lines()
         .find_map(|line| line.strip_prefix("Content-Length: "))
         .context("no Content-Length")?;
-    ensure!(
-        length == body.len().to_string(),
-        "Content-Length {length}, body {} bytes",
-        body.len()
-    );
+    ensure!(length == body.len().to_string(), "Content-Length {length}, body {} bytes", body.len());
     ensure!(body.contains(expected), "no {expected:?} in {body}");
     Ok(())
 }
@@ -103,11 +85,7 @@ fn dump_dom(chromium: &Path, url: &str) -> Result<String> {
     );
     let _ = std::fs::remove_dir_all(&profile);
     let out = out?;
-    ensure!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ensure!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -118,7 +96,5 @@ fn output_within(command: &Command, limit: Duration) -> Result<Output> {
         .args(["--kill-after=5", &limit.as_secs().to_string()])
         .arg(command.get_program())
         .args(command.get_args());
-    bounded
-        .output()
-        .with_context(|| format!("cannot run {bounded:?}"))
+    bounded.output().with_context(|| format!("cannot run {bounded:?}"))
 }

@@ -17,10 +17,7 @@ pub fn build_book(root: &Path, open: bool) -> Result<()> {
         build.arg("--open");
     }
     run(&mut build)?;
-    println!(
-        "the book is in {}",
-        root.join("mdbook/book/index.html").display()
-    );
+    println!("the book is in {}", root.join("mdbook/book/index.html").display());
     Ok(())
 }
 
@@ -53,9 +50,7 @@ pub fn cargo() -> std::ffi::OsString {
 
 /// Runs a command to completion, failing unless it succeeds.
 pub fn run(command: &mut Command) -> Result<()> {
-    let status = command
-        .status()
-        .with_context(|| format!("cannot run {command:?}"))?;
+    let status = command.status().with_context(|| format!("cannot run {command:?}"))?;
     ensure!(status.success(), "{command:?} failed: {status}");
     Ok(())
 }
