@@ -28,7 +28,7 @@ pub struct Config {
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
     /// Seconds a client may take to send its request.
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub read_timeout: Duration,
 }
 
@@ -86,4 +86,14 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         .ok()
         .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
         .ok_or_else(|| format!("`{text}` is not a number of seconds"))
+}
+
+/// Reads a timeout: seconds above zero, since a zero timeout would refuse every request.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let timeout = parse_seconds(text)?;
+    if timeout.is_zero() {
+        Err("a timeout must be more than 0 seconds".into())
+    } else {
+        Ok(timeout)
+    }
 }

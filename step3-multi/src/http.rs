@@ -179,7 +179,12 @@ fn read_request(stream: &mut TcpStream, read_timeout: Duration) -> Result<Reques
 /// Parses a head: `METHOD TARGET HTTP/1.x`, then `Name: value` lines.
 fn parse(head: &[u8]) -> Result<Request, Response> {
     let text = String::from_utf8_lossy(head);
-    let lines: Vec<&str> = text.lines().take_while(|line| !line.is_empty()).collect();
+    // A client may send an empty line before the request line (RFC 9112, 2.2).
+    let lines: Vec<&str> = text
+        .lines()
+        .skip_while(|line| line.is_empty())
+        .take_while(|line| !line.is_empty())
+        .collect();
     let request_line = lines.first().copied().unwrap_or_default();
     if !request_line.bytes().all(|byte| byte.is_ascii_graphic() || byte == b' ') {
         return Err(bad_request("The request line holds bytes that do not belong there."));
@@ -323,6 +328,7 @@ impl Response {
     // ANCHOR_END: write_to
 }
 
+// ANCHOR: escape
 /// Makes text safe to put in a page: `<script>` shows as text, not as markup.
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -338,6 +344,7 @@ pub fn escape(text: &str) -> String {
     }
     escaped
 }
+// ANCHOR_END: escape
 
 // ANCHOR: close
 /// Closes the connection without destroying the answer.
@@ -363,6 +370,7 @@ fn close(mut stream: TcpStream) {
 }
 // ANCHOR_END: close
 
+// ANCHOR: log
 /// Logs an accept that failed, then pauses, since the cause (say, no file
 /// descriptors left) rarely clears at once and retrying at full speed would spin.
 pub fn accept_failed(error: io::Error) {
@@ -382,3 +390,4 @@ fn printable(text: &str) -> String {
     let shown: String = chars.by_ref().take(MAX_CHARS).collect();
     if chars.next().is_some() { shown + "…" } else { shown }
 }
+// ANCHOR_END: log

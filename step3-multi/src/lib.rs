@@ -29,7 +29,7 @@ pub struct Config {
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
     /// Seconds a client may take to send its request.
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub read_timeout: Duration,
     /// How many Sleep services read the request channel.
     #[arg(long, value_name = "N", default_value_t = 3)]
@@ -48,6 +48,8 @@ pub fn run(listener: TcpListener, config: Config) {
         let request_reader = request_reader.clone();
         thread::spawn(move || services::sleep(id, config.sleep, request_reader));
     }
+    // Only the sleepers read: with none left, a request gets 503 instead of waiting forever.
+    drop(request_reader);
     for connection in listener.incoming() {
         let stream = match connection {
             Ok(stream) => stream,
@@ -96,4 +98,14 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         .ok()
         .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
         .ok_or_else(|| format!("`{text}` is not a number of seconds"))
+}
+
+/// Reads a timeout: seconds above zero, since a zero timeout would refuse every request.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let timeout = parse_seconds(text)?;
+    if timeout.is_zero() {
+        Err("a timeout must be more than 0 seconds".into())
+    } else {
+        Ok(timeout)
+    }
 }

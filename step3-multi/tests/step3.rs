@@ -45,3 +45,15 @@ fn the_fourth_request_waits_for_a_sleeper_to_wake() {
         assert!(*wait >= Duration::from_millis(900) && *wait < Duration::from_secs(2), "{waits:?}");
     }
 }
+
+/// With no sleeper, nobody reads the request channel: a request gets 503 at
+/// once instead of waiting forever.
+#[test]
+fn no_sleepers_means_503_at_once() {
+    let server = Server::start(STEP.binary, &["--sleepers", "0"]);
+    let started = Instant::now();
+    let reply = server.get("/");
+    assert_eq!(reply.status, 503, "{}", reply.head);
+    assert!(reply.text().contains("No service answered."));
+    assert!(started.elapsed() < Duration::from_secs(2), "waited {:?}", started.elapsed());
+}

@@ -37,9 +37,11 @@ macro_rules! http_conventions {
             other_methods_get_405,
             oversized_head_gets_431_and_the_next_client_is_served,
             silent_client_does_not_stall_others,
+            empty_line_before_the_request_is_ignored,
             malformed_requests_get_400,
             unknown_version_gets_505,
             slow_head_gets_408,
+            zero_read_timeout_is_refused,
             vanished_client_is_logged_and_forgotten,
             requests_are_logged_in_common_log_format
         );
@@ -131,6 +133,13 @@ pub fn silent_client_does_not_stall_others(step: &Step) {
     assert!(started.elapsed() < Duration::from_secs(2), "waited {:?}", started.elapsed());
 }
 
+/// An empty line before the request line is skipped, as RFC 9112 (2.2) asks.
+pub fn empty_line_before_the_request_is_ignored(step: &Step) {
+    let server = step.start(&[]);
+    let reply = server.exchange(format!("\r\nGET {} HTTP/1.0\r\n\r\n", step.ok_path).as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.head);
+}
+
 /// Requests that are not HTTP get 400 and a page, and the server carries on.
 pub fn malformed_requests_get_400(step: &Step) {
     let server = step.start(&[]);
@@ -171,6 +180,17 @@ pub fn slow_head_gets_408(step: &Step) {
         waited >= Duration::from_millis(400) && waited < Duration::from_secs(5),
         "waited {waited:?}"
     );
+}
+
+/// `--read-timeout 0` would refuse every request, so the server refuses to start with it.
+pub fn zero_read_timeout_is_refused(step: &Step) {
+    let out = std::process::Command::new(step.binary)
+        .args(["--port", "0", "--read-timeout", "0"])
+        .output()
+        .expect("run the server");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("a timeout must be more than 0 seconds"), "{stderr}");
 }
 
 /// A client that sends a request and leaves at once costs a log line, nothing more.
