@@ -8,11 +8,16 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail, ensure};
 use similar::TextDiff;
 
-/// The steps of the web server, in lesson order; each is diffed against the one before.
-pub const STEPS: &[&str] = &["step1-hello", "step2-service", "step3-multi"];
+/// Each diff the book shows: its file name, and the two paths it compares
+/// (directories or files, relative to the workspace). A step is compared with
+/// the step before it.
+const DIFFS: &[(&str, &str, &str)] = &[
+    ("step2-service.diff", "step1-hello/src", "step2-service/src"),
+    ("step3-multi.diff", "step2-service/src", "step3-multi/src"),
+];
 
 /// Where the generated diffs live, inside the book's sources.
-const DIFFS: &str = "mdbook/src/diffs";
+const DIFF_DIR: &str = "mdbook/src/diffs";
 
 /// Runs both checks and reports every problem found, not just the first.
 pub fn check(root: &Path) -> Result<()> {
@@ -24,11 +29,11 @@ pub fn check(root: &Path) -> Result<()> {
 
 /// Writes every diff between consecutive steps.
 pub fn write_diffs(root: &Path) -> Result<()> {
-    let dir = root.join(DIFFS);
+    let dir = root.join(DIFF_DIR);
     fs::create_dir_all(&dir)?;
     for (name, diff) in diffs(root)? {
         fs::write(dir.join(&name), diff).with_context(|| format!("writing {name}"))?;
-        println!("wrote {DIFFS}/{name}");
+        println!("wrote {DIFF_DIR}/{name}");
     }
     Ok(())
 }
@@ -37,32 +42,36 @@ pub fn write_diffs(root: &Path) -> Result<()> {
 fn stale_diffs(root: &Path) -> Result<Vec<String>> {
     let mut stale = Vec::new();
     for (name, diff) in diffs(root)? {
-        let path = root.join(DIFFS).join(&name);
+        let path = root.join(DIFF_DIR).join(&name);
         if fs::read_to_string(&path).ok().as_deref() != Some(diff.as_str()) {
-            stale.push(format!("{DIFFS}/{name} is stale: run `cargo xtask diffs`"));
+            stale.push(format!("{DIFF_DIR}/{name} is stale: run `cargo xtask diffs`"));
         }
     }
     Ok(stale)
 }
 
-/// `(file name, diff)` for each step against the step before it.
+/// `(file name, diff)` for each diff the book shows.
 fn diffs(root: &Path) -> Result<Vec<(String, String)>> {
-    STEPS
-        .windows(2)
-        .map(|pair| Ok((format!("{}.diff", pair[1]), diff_sources(root, pair[0], pair[1])?)))
+    DIFFS
+        .iter()
+        .map(|(name, old, new)| Ok((name.to_string(), diff_paths(root, old, new)?)))
         .collect()
 }
 
-/// What `diff -ruN OLD/src NEW/src` prints, without its timestamps, so that
-/// the text depends on the sources alone.
-pub fn diff_sources(root: &Path, old: &str, new: &str) -> Result<String> {
-    let mut names = source_files(&root.join(old).join("src"))?;
-    names.extend(source_files(&root.join(new).join("src"))?);
-    names.sort();
-    names.dedup();
+/// What `diff -ruN OLD NEW` prints, without its timestamps, so that the text
+/// depends on the sources alone. OLD and NEW are both directories or both files.
+fn diff_paths(root: &Path, old: &str, new: &str) -> Result<String> {
+    let names = if root.join(old).is_dir() {
+        let mut names = source_files(&root.join(old))?;
+        names.extend(source_files(&root.join(new))?);
+        names.sort();
+        names.dedup();
+        names.into_iter().map(|name| (format!("{old}/{name}"), format!("{new}/{name}"))).collect()
+    } else {
+        vec![(old.to_string(), new.to_string())]
+    };
     let mut out = String::new();
-    for name in names {
-        let (old_path, new_path) = (format!("{old}/src/{name}"), format!("{new}/src/{name}"));
+    for (old_path, new_path) in names {
         let old_text = fs::read_to_string(root.join(&old_path)).unwrap_or_default();
         let new_text = fs::read_to_string(root.join(&new_path)).unwrap_or_default();
         if old_text != new_text {
