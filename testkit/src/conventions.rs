@@ -19,7 +19,7 @@ pub struct Step {
 
 impl Step {
     /// Starts the step with its own flags and `extra`.
-    fn start(&self, extra: &[&str]) -> Server {
+    pub fn start(&self, extra: &[&str]) -> Server {
         let args: Vec<&str> = self.args.iter().chain(extra).copied().collect();
         Server::start(self.binary, &args)
     }

@@ -5,6 +5,7 @@
 //! each step runs them with [`http_conventions!`].
 
 pub mod conventions;
+pub mod dispatcher;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -108,6 +109,44 @@ impl Server {
         read_reply(&mut stream)
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// A number from the server's `/proc/PID/status`, such as `VmHWM` (peak
+    /// resident memory, in KiB) or `Threads`.
+    pub fn status(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("read /proc/PID/status");
+        let line = status
+            .lines()
+            .find(|line| line.starts_with(&format!("{field}:")))
+            .expect("the field is there");
+        line.split_whitespace().nth(1).and_then(|number| number.parse().ok()).expect("a number")
+    }
+
+    /// Sends SIGINT, as Ctrl-C in a terminal would.
+    pub fn interrupt(&self) {
+        let sent = Command::new("kill").args(["-INT", &self.pid().to_string()]).status();
+        assert!(sent.is_ok_and(|status| status.success()), "kill -INT failed");
+    }
+
+    /// Waits up to `limit` for the server to exit, and returns its status.
+    pub fn wait_for_exit(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the server") {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not exit within {limit:?}"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Opens a connection, with reads bounded by [`PATIENCE`].
     pub fn connect(&self) -> TcpStream {
         let stream = TcpStream::connect(self.addr).expect("connect to the server");
@@ -120,6 +159,27 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A fresh directory under the system's temporary directory, removed when dropped.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    /// Makes `$TMPDIR/NAME-PID-N`, empty.
+    pub fn new(name: &str) -> TempDir {
+        static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let made = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("{name}-{}-{made}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("make a temporary directory");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -14,6 +14,7 @@ use similar::TextDiff;
 const DIFFS: &[(&str, &str, &str)] = &[
     ("step2-service.diff", "step1-hello/src", "step2-service/src"),
     ("step3-multi.diff", "step2-service/src", "step3-multi/src"),
+    ("step4-dispatcher.diff", "step3-multi/src", "step4-dispatcher/src"),
 ];
 
 /// Where the generated diffs live, inside the book's sources.

@@ -1,0 +1,251 @@
+//! The behaviour of the Dispatcher and its services, which steps 4 and 5
+//! share, as checks that each runs against its own binary with
+//! [`dispatcher_services!`](crate::dispatcher_services).
+
+use std::fs;
+use std::io::{Read, Write};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::TempDir;
+use crate::conventions::{Step, assert_page_contains};
+
+/// A step with a Dispatcher, and the directory it serves by default.
+pub struct Site {
+    /// The step's binary and flags.
+    pub step: Step,
+    /// Its `www` directory, to compare the files it sends with.
+    pub www: &'static str,
+}
+
+/// Expands to one `#[test]` per check, each run against `$step`, a
+/// [`Step`], whose default `--root` is `$www`.
+#[macro_export]
+macro_rules! dispatcher_services {
+    ($step:expr, $www:expr) => {
+        $crate::dispatcher_services!(@tests $step, $www;
+            each_service_answers_on_its_path,
+            the_query_string_is_not_part_of_the_route,
+            an_unknown_path_gets_404_naming_it,
+            the_fourth_sleep_waits_and_others_do_not,
+            the_seconds_come_from_the_query_and_bad_ones_get_400,
+            both_index_instances_serve,
+            files_come_back_byte_for_byte_with_their_type,
+            a_directory_is_served_by_its_index_and_needs_its_slash,
+            paths_out_of_the_root_are_refused,
+            a_symlink_out_of_the_root_is_refused_and_one_inside_is_followed,
+            a_missing_file_gets_404,
+            head_on_a_file_gets_its_length_and_no_body,
+            a_large_file_is_streamed_not_held_in_memory
+        );
+    };
+    (@tests $step:expr, $www:expr; $($name:ident),*) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::dispatcher::$name(&$crate::dispatcher::Site { step: $step, www: $www });
+            }
+        )*
+    };
+}
+
+/// Every service answers on its own path, and the Index links to them all.
+pub fn each_service_answers_on_its_path(site: &Site) {
+    let server = site.step.start(&[]);
+    assert_page_contains(&server.get("/hello.html"), "Hello World at ");
+    assert_page_contains(&server.get("/time.html"), "The time is ");
+    assert_page_contains(&server.get("/sleep.html?0"), "is going to sleep for 0 seconds");
+    for index in ["/", "/index.html"] {
+        let reply = server.get(index);
+        assert_page_contains(&reply, "Served by process ");
+        for link in ["/hello.html", "/time.html", "/sleep.html?5", "/files/"] {
+            assert!(reply.text().contains(&format!("href=\"{link}\"")), "no link to {link}");
+        }
+    }
+    assert_page_contains(&server.get("/files/"), "Files from disk");
+}
+
+/// The Dispatcher routes by the path alone; the query goes to the service.
+pub fn the_query_string_is_not_part_of_the_route(site: &Site) {
+    let server = site.step.start(&[]);
+    assert_page_contains(&server.get("/hello.html?x=1&y"), "Hello World at ");
+    assert_page_contains(&server.get("/index.html?"), "You asked for /index.html?.");
+}
+
+/// A path that no service registered gets 404, saying which.
+pub fn an_unknown_path_gets_404_naming_it(site: &Site) {
+    let server = site.step.start(&[]);
+    let reply = server.get("/nope?x=1");
+    assert_eq!(reply.status, 404);
+    assert!(reply.text().contains("Service '/nope' not found!"), "{}", reply.text());
+}
+
+/// Three sleepers take three requests at once; a fourth waits for one to
+/// wake. Meanwhile the other services answer as usual.
+pub fn the_fourth_sleep_waits_and_others_do_not(site: &Site) {
+    let server = site.step.start(&["--sleep", "1"]);
+    let started = Instant::now();
+    let (mut sleeps, hello) = thread::scope(|scope| {
+        let sleeps: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    assert_page_contains(
+                        &server.get("/sleep.html"),
+                        "is going to sleep for 1 seconds",
+                    );
+                    started.elapsed()
+                })
+            })
+            .collect();
+        thread::sleep(Duration::from_millis(300));
+        let asked = Instant::now();
+        assert_page_contains(&server.get("/hello.html"), "Hello World at ");
+        let hello = asked.elapsed();
+        (sleeps.into_iter().map(|sleep| sleep.join().unwrap()).collect::<Vec<_>>(), hello)
+    });
+    sleeps.sort();
+    assert!(sleeps[2] < Duration::from_millis(500), "{sleeps:?}");
+    assert!(
+        sleeps[3] >= Duration::from_millis(900) && sleeps[3] < Duration::from_secs(2),
+        "{sleeps:?}"
+    );
+    assert!(hello < Duration::from_millis(300), "/hello.html waited {hello:?} for the sleepers");
+}
+
+/// `/sleep.html?S` sleeps S seconds; what is not 0 to 60 seconds gets 400.
+pub fn the_seconds_come_from_the_query_and_bad_ones_get_400(site: &Site) {
+    let server = site.step.start(&["--sleepers", "1"]);
+    assert_page_contains(
+        &server.get("/sleep.html?0.25"),
+        "Process 0 is going to sleep for 0.25 seconds",
+    );
+    for bad in ["abc", "100", "-1", "nan", "inf", "1e9", "5s"] {
+        let reply = server.get(&format!("/sleep.html?{bad}"));
+        assert_eq!(reply.status, 400, "?{bad}");
+        assert!(reply.text().contains("Ask for 0 to 60 seconds"), "{}", reply.text());
+    }
+}
+
+/// Requests for `/` are spread over both Index instances.
+pub fn both_index_instances_serve(site: &Site) {
+    let server = site.step.start(&[]);
+    let pages: Vec<String> = (0..40).map(|_| server.get("/").text()).collect();
+    for id in 0..2 {
+        let served = format!("Served by process {id}");
+        assert!(pages.iter().any(|page| page.contains(&served)), "{served} never seen");
+    }
+}
+
+/// Files under the root come back unchanged, with the type their name says.
+pub fn files_come_back_byte_for_byte_with_their_type(site: &Site) {
+    let server = site.step.start(&[]);
+    for (name, kind) in [
+        ("index.html", "text/html; charset=utf-8"),
+        ("style.css", "text/css; charset=utf-8"),
+        ("network.svg", "image/svg+xml"),
+        ("pixels.png", "image/png"),
+    ] {
+        let reply = server.get(&format!("/files/{name}"));
+        assert_eq!(reply.status, 200, "{name}");
+        assert_eq!(reply.header("Content-Type"), Some(kind), "{name}");
+        assert_eq!(reply.body, fs::read(format!("{}/{name}", site.www)).unwrap(), "{name}");
+    }
+}
+
+/// A directory is answered with its `index.html`; without its final `/` it is redirected.
+pub fn a_directory_is_served_by_its_index_and_needs_its_slash(site: &Site) {
+    let server = site.step.start(&[]);
+    assert_eq!(server.get("/files/").body, fs::read(format!("{}/index.html", site.www)).unwrap());
+    let reply = server.get("/files");
+    assert_eq!(reply.status, 301);
+    assert_eq!(reply.header("Location"), Some("/files/"));
+}
+
+/// No way of writing `..` gets out of the root.
+pub fn paths_out_of_the_root_are_refused(site: &Site) {
+    let server = site.step.start(&[]);
+    for path in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/%2e%2e%2fCargo.toml",
+        "/files/../Cargo.toml",
+        "/files/%2e%2e/Cargo.toml",
+        "/files/%2e%2e%2fCargo.toml",
+        "/files/%2E%2E/%2E%2E/Cargo.toml",
+        "/files/..%2f..%2fCargo.toml",
+        "/files//etc/passwd",
+        "/files/%2fetc%2fpasswd",
+    ] {
+        let reply = server.get(path);
+        assert!(matches!(reply.status, 403 | 404), "{path} got {}", reply.status);
+        assert!(
+            !reply.text().contains("[package]") && !reply.text().contains("root:"),
+            "{path} leaked"
+        );
+    }
+    assert_eq!(server.get("/files/%2e%2e/Cargo.toml").status, 403);
+}
+
+/// A symbolic link is followed only when it stays inside the root.
+pub fn a_symlink_out_of_the_root_is_refused_and_one_inside_is_followed(site: &Site) {
+    let outside = TempDir::new("step4-outside");
+    let root = TempDir::new("step4-root");
+    fs::write(outside.0.join("secret.txt"), "the secret").unwrap();
+    fs::write(root.0.join("with space.txt"), "inside").unwrap();
+    std::os::unix::fs::symlink(outside.0.join("secret.txt"), root.0.join("secret.txt")).unwrap();
+    std::os::unix::fs::symlink(&outside.0, root.0.join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(root.0.join("with space.txt"), root.0.join("alias.txt")).unwrap();
+    let server = site.step.start(&["--root", root.0.to_str().unwrap()]);
+    for path in ["/files/secret.txt", "/files/elsewhere/secret.txt"] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 403, "{path}");
+        assert!(!reply.text().contains("the secret"));
+    }
+    assert_eq!(server.get("/files/with%20space.txt").text(), "inside");
+    assert_eq!(server.get("/files/alias.txt").text(), "inside");
+    assert_eq!(
+        server.get("/files/alias.txt").header("Content-Type"),
+        Some("text/plain; charset=utf-8")
+    );
+}
+
+/// A file that is not there gets 404.
+pub fn a_missing_file_gets_404(site: &Site) {
+    let server = site.step.start(&[]);
+    let reply = server.get("/files/nothere.html");
+    assert_eq!(reply.status, 404);
+    assert!(reply.text().contains("There is no file /files/nothere.html."), "{}", reply.text());
+}
+
+/// HEAD on a file gets its type and length, and no body.
+pub fn head_on_a_file_gets_its_length_and_no_body(site: &Site) {
+    let server = site.step.start(&[]);
+    let reply = server.exchange(b"HEAD /files/pixels.png HTTP/1.0\r\n\r\n");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("Content-Type"), Some("image/png"));
+    let length = fs::metadata(format!("{}/pixels.png", site.www)).unwrap().len().to_string();
+    assert_eq!(reply.header("Content-Length"), Some(length.as_str()));
+    assert!(reply.body.is_empty());
+}
+
+/// A 64 MiB file goes out whole while the server's peak memory stays far
+/// below the file's size: it is streamed from disk, not read into memory.
+pub fn a_large_file_is_streamed_not_held_in_memory(site: &Site) {
+    const SIZE: usize = 64 * 1024 * 1024;
+    let root = TempDir::new("step4-large");
+    fs::write(root.0.join("large.bin"), vec![7u8; SIZE]).unwrap();
+    let server = site.step.start(&["--root", root.0.to_str().unwrap()]);
+    let mut stream = server.connect();
+    stream.write_all(b"GET /files/large.bin HTTP/1.0\r\n\r\n").unwrap();
+    let mut received = 0;
+    let mut chunk = vec![0; 1 << 16];
+    loop {
+        match stream.read(&mut chunk).unwrap() {
+            0 => break,
+            read => received += read,
+        }
+    }
+    assert!(received > SIZE && received < SIZE + 512, "received {received} bytes");
+    let peak_kib = server.status("VmHWM");
+    assert!(peak_kib < 30 * 1024, "peak resident memory {peak_kib} KiB");
+}
