@@ -15,6 +15,7 @@ const DIFFS: &[(&str, &str, &str)] = &[
     ("step2-service.diff", "step1-hello/src", "step2-service/src"),
     ("step3-multi.diff", "step2-service/src", "step3-multi/src"),
     ("step4-dispatcher.diff", "step3-multi/src", "step4-dispatcher/src"),
+    ("step5-pool.diff", "step4-dispatcher/src", "step5-pool/src"),
 ];
 
 /// Where the generated diffs live, inside the book's sources.

@@ -1,0 +1,418 @@
+//! Just enough HTTP/1.0 to serve one request per connection, safely.
+//!
+//! Every step uses this file unchanged, so that `diff` between two steps shows
+//! only the new idea. A step decides *what* to answer; this module reads the
+//! request head, writes a correct answer, logs it, and closes the connection,
+//! so that a slow, oversized or garbled request costs one log line: never a
+//! crash, never a stuck thread.
+
+use std::fs::File;
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use chrono::{Local, Utc};
+
+/// The largest request head we read. Browsers send one or two KiB.
+pub const MAX_HEAD: usize = 8 * 1024;
+
+/// How long, after answering, we read what a client still sends (see `close`).
+const LINGER: Duration = Duration::from_secs(2);
+
+/// How much of it we read at most before we close anyway.
+const MAX_LINGER_BYTES: usize = 1024 * 1024;
+
+/// A request that parsed: what the browser asked for.
+#[derive(Debug)]
+pub struct Request {
+    /// `GET`, `HEAD`, …
+    pub method: String,
+    /// What is asked for, such as `/sleep.html?5`; always starts with `/`.
+    pub target: String,
+    /// The whole head as text, without its blank line, for pages that show it.
+    pub head: String,
+}
+
+/// An answer, ready to send.
+#[derive(Debug)]
+pub struct Response {
+    /// The status code: 200, 404, …
+    status: u16,
+    /// The words that go with it: `OK`, `Not Found`, …
+    reason: &'static str,
+    /// Headers beyond `Date`, `Connection` and `Content-Length`, which every answer gets.
+    headers: Vec<(&'static str, String)>,
+    /// What follows the head.
+    body: Body,
+}
+
+/// What follows the head of an answer.
+#[derive(Debug)]
+enum Body {
+    /// A page made in memory.
+    Bytes(Vec<u8>),
+    /// An open file and its length, sent as it is read, so that a large file
+    /// never sits in memory.
+    File(File, u64),
+}
+
+/// Why a connection gave us no request to hand to the step.
+enum Failure {
+    /// Nothing to answer: the client left or never spoke. Says which, for the log.
+    Silent(String),
+    /// An error page for what the client sent, and its first line for the log.
+    Answer(String, Response),
+}
+
+// ANCHOR: serve
+/// Serves one request on `stream`, answered by `handler`, then closes it.
+///
+/// Only GET and HEAD reach the handler; the answer to HEAD is sent without its body.
+pub fn serve(
+    mut stream: TcpStream,
+    read_timeout: Duration,
+    handler: impl FnOnce(&Request) -> Response,
+) {
+    let peer = stream.peer_addr().map_or("-".into(), |addr| addr.ip().to_string());
+    match read_request(&mut stream, read_timeout) {
+        Ok(request) => {
+            let response = match request.method.as_str() {
+                "GET" | "HEAD" => handler(&request),
+                _ => error_page(405, "This server only answers GET and HEAD.")
+                    .with_header("Allow", "GET, HEAD"),
+            };
+            let first_line = request.head.lines().next().unwrap_or_default();
+            reply(stream, &peer, first_line, response, request.method == "HEAD");
+        }
+        Err(Failure::Answer(first_line, response)) => {
+            reply(stream, &peer, &first_line, response, false)
+        }
+        Err(Failure::Silent(why)) => log(&peer, &why),
+    }
+}
+// ANCHOR_END: serve
+
+/// Sends `response`, logs it, and closes the connection.
+fn reply(mut stream: TcpStream, peer: &str, first_line: &str, response: Response, head_only: bool) {
+    let request = printable(first_line);
+    let status = response.status;
+    match response.write_to(&mut stream, head_only) {
+        Ok(sent) => log(peer, &format!("\"{request}\" {status} {sent}")),
+        Err(error) => log(peer, &format!("\"{request}\" {status} - client went away: {error}")),
+    }
+    close(stream);
+}
+
+// ANCHOR: read_head
+/// Reads the request head: everything up to the first blank line.
+///
+/// TCP delivers a byte stream, not messages: the head may arrive in one
+/// segment or in many, so we read until the blank line, the size limit, or the
+/// deadline, whichever comes first.
+fn read_head(stream: &mut TcpStream, read_timeout: Duration) -> Result<Vec<u8>, Failure> {
+    let deadline = Instant::now() + read_timeout;
+    let mut head = Vec::new();
+    let mut chunk = [0; 1024];
+    loop {
+        let read = match read_before(stream, deadline, &mut chunk) {
+            Ok(0) if head.is_empty() => {
+                return Err(Failure::Silent("closed without a request".into()));
+            }
+            Ok(0) => {
+                return Err(bad(&head, 400, "The request ended before its blank line."));
+            }
+            Ok(read) => read,
+            Err(error) if error.kind() == ErrorKind::Interrupted => continue,
+            Err(error) if is_timeout(&error) && head.is_empty() => {
+                return Err(Failure::Silent("sent nothing before the read timeout".into()));
+            }
+            Err(error) if is_timeout(&error) => {
+                return Err(bad(&head, 408, "The request took too long to arrive."));
+            }
+            Err(error) => return Err(Failure::Silent(format!("read failed: {error}"))),
+        };
+        let scan_from = head.len().saturating_sub(2);
+        head.extend_from_slice(&chunk[..read]);
+        match end_of_head(&head, scan_from) {
+            Some(end) if end <= MAX_HEAD => {
+                head.truncate(end);
+                return Ok(head);
+            }
+            None if head.len() <= MAX_HEAD => {}
+            _ => {
+                let detail = format!("The request head is larger than {MAX_HEAD} bytes.");
+                return Err(bad(&head, 431, &detail));
+            }
+        }
+    }
+}
+// ANCHOR_END: read_head
+
+/// Reads once, waiting no later than `deadline`.
+fn read_before(stream: &mut TcpStream, deadline: Instant, buffer: &mut [u8]) -> io::Result<usize> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(ErrorKind::TimedOut.into());
+    }
+    stream.set_read_timeout(Some(left))?;
+    stream.read(buffer)
+}
+
+/// Whether a read ended because its timeout ran out (Unix says `WouldBlock`).
+fn is_timeout(error: &io::Error) -> bool {
+    matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
+}
+
+/// Where the head ends: after the first empty line, which is `\r\n` or a bare `\n`.
+fn end_of_head(bytes: &[u8], scan_from: usize) -> Option<usize> {
+    (scan_from..bytes.len()).find_map(|at| match bytes[at..] {
+        [b'\n', b'\n', ..] => Some(at + 2),
+        [b'\n', b'\r', b'\n', ..] => Some(at + 3),
+        _ => None,
+    })
+}
+
+/// Reads a request head and checks that it is HTTP/1.x.
+fn read_request(stream: &mut TcpStream, read_timeout: Duration) -> Result<Request, Failure> {
+    let head = read_head(stream, read_timeout)?;
+    parse(&head).map_err(|response| Failure::Answer(first_line(&head), response))
+}
+
+// ANCHOR: parse
+/// Parses a head: `METHOD TARGET HTTP/1.x`, then `Name: value` lines.
+fn parse(head: &[u8]) -> Result<Request, Response> {
+    let text = String::from_utf8_lossy(head);
+    // A client may send an empty line before the request line (RFC 9112, 2.2).
+    let lines: Vec<&str> = text
+        .lines()
+        .skip_while(|line| line.is_empty())
+        .take_while(|line| !line.is_empty())
+        .collect();
+    let request_line = lines.first().copied().unwrap_or_default();
+    if !request_line.bytes().all(|byte| byte.is_ascii_graphic() || byte == b' ') {
+        return Err(bad_request("The request line holds bytes that do not belong there."));
+    }
+    let [method, target, version] = request_line.split(' ').collect::<Vec<_>>()[..] else {
+        return Err(bad_request("The request line is not METHOD TARGET VERSION."));
+    };
+    if method.is_empty() || !method.bytes().all(is_token_byte) {
+        return Err(bad_request("The method is not a word."));
+    }
+    let target = origin_form(target).ok_or_else(|| bad_request("The target is not a path."))?;
+    check_version(version)?;
+    for header in lines.iter().skip(1) {
+        let name = header.split_once(':').map_or("", |(name, _)| name);
+        if name.is_empty()
+            || !name.bytes().all(is_token_byte)
+            || header.chars().any(is_forbidden_in_header)
+        {
+            return Err(bad_request("A header line is not Name: value."));
+        }
+    }
+    Ok(Request { method: method.into(), target, head: lines.join("\n") })
+}
+// ANCHOR_END: parse
+
+/// The target as a path: `/x` stays, `http://host/x` becomes `/x`.
+fn origin_form(target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return Some(target.into());
+    }
+    let (scheme, rest) = target.split_once("://")?;
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    Some(rest.find('/').map_or("/".into(), |path| rest[path..].into()))
+}
+
+/// Accepts HTTP/1.0 and HTTP/1.1; another well-formed version gets 505.
+fn check_version(version: &str) -> Result<(), Response> {
+    let number = version.strip_prefix("HTTP/").unwrap_or_default().as_bytes();
+    match number {
+        [b'1', b'.', b'0' | b'1'] => Ok(()),
+        [major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => {
+            Err(error_page(505, "This server speaks HTTP/1.0 and HTTP/1.1."))
+        }
+        _ => Err(bad_request("The version is not HTTP/1.0 or HTTP/1.1.")),
+    }
+}
+
+/// The bytes allowed in a method or a header name (RFC 9110 calls them `tchar`).
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+/// Control characters, which have no place in a header; a tab does.
+fn is_forbidden_in_header(c: char) -> bool {
+    c.is_control() && c != '\t'
+}
+
+/// An error answer built while reading, with what came of the first line for the log.
+fn bad(head: &[u8], status: u16, detail: &str) -> Failure {
+    Failure::Answer(first_line(head), error_page(status, detail))
+}
+
+/// A 400 page saying what was wrong.
+fn bad_request(detail: &str) -> Response {
+    error_page(400, detail)
+}
+
+/// The first line of what the client sent, for the log.
+fn first_line(head: &[u8]) -> String {
+    let text = String::from_utf8_lossy(head);
+    text.lines().next().unwrap_or_default().into()
+}
+
+// ANCHOR: response
+/// An HTML page with its status, in the spirit of python-csp's `response(code, reason, page)`.
+pub fn response(status: u16, reason: &'static str, page: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <link rel=\"icon\" href=\"data:,\">\n<title>{status} {reason}</title>\n</head>\n\
+         <body>\n{page}\n<hr>\n<p>Date: {}</p>\n</body>\n</html>\n",
+        Local::now().format("%a %b %e %H:%M:%S %Y"),
+    );
+    Response {
+        status,
+        reason,
+        headers: vec![("Content-Type", "text/html; charset=utf-8".into())],
+        body: Body::Bytes(html.into_bytes()),
+    }
+}
+
+/// A file from disk, with its length and type, to be sent as it is read.
+pub fn file(file: File, length: u64, content_type: &'static str) -> Response {
+    Response {
+        status: 200,
+        reason: "OK",
+        headers: vec![("Content-Type", content_type.into())],
+        body: Body::File(file, length),
+    }
+}
+
+/// A page for an error: its status as a heading, and what went wrong.
+pub fn error_page(status: u16, detail: &str) -> Response {
+    let reason = reason(status);
+    response(status, reason, &format!("<h1>{status} {reason}</h1>\n<p>{}</p>", escape(detail)))
+}
+
+/// The words that go with the error statuses this workspace sends.
+fn reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "Error",
+    }
+}
+// ANCHOR_END: response
+
+impl Response {
+    /// Adds a header, such as `Allow` on a 405.
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    // ANCHOR: write_to
+    /// Writes the answer and says how many bytes that was: a page in one
+    /// piece, a file as it is read from disk.
+    fn write_to(self, out: &mut impl Write, head_only: bool) -> io::Result<u64> {
+        let date = Utc::now().format("%a, %d %b %Y %H:%M:%S GMT");
+        let mut head = format!(
+            "HTTP/1.0 {} {}\r\nDate: {date}\r\nConnection: close\r\n",
+            self.status, self.reason
+        );
+        for (name, value) in &self.headers {
+            head += &format!("{name}: {value}\r\n");
+        }
+        let length = match &self.body {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::File(_, length) => *length,
+        };
+        head += &format!("Content-Length: {length}\r\n\r\n");
+        let mut bytes = head.into_bytes();
+        match self.body {
+            Body::Bytes(body) if !head_only => bytes.extend_from_slice(&body),
+            Body::File(file, length) if !head_only => {
+                out.write_all(&bytes)?;
+                return Ok(bytes.len() as u64 + io::copy(&mut file.take(length), out)?);
+            }
+            _ => {}
+        }
+        out.write_all(&bytes)?;
+        Ok(bytes.len() as u64)
+    }
+    // ANCHOR_END: write_to
+}
+
+// ANCHOR: escape
+/// Makes text safe to put in a page: `<script>` shows as text, not as markup.
+pub fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+// ANCHOR_END: escape
+
+// ANCHOR: close
+/// Closes the connection without destroying the answer.
+///
+/// Closing a socket that still holds unread input makes the kernel reset the
+/// connection, and a reset can throw away the answer before the client reads
+/// it. So we end our side first, then read and drop whatever the client still
+/// sends (the rest of an oversized head, a body we ignored) until it closes,
+/// for a bounded time and number of bytes.
+fn close(mut stream: TcpStream) {
+    if stream.shutdown(Shutdown::Write).is_err() {
+        return;
+    }
+    let deadline = Instant::now() + LINGER;
+    let mut unread = [0; 4096];
+    let mut drained = 0;
+    while drained < MAX_LINGER_BYTES {
+        match read_before(&mut stream, deadline, &mut unread) {
+            Ok(0) | Err(_) => return,
+            Ok(read) => drained += read,
+        }
+    }
+}
+// ANCHOR_END: close
+
+// ANCHOR: log
+/// Logs an accept that failed, then pauses, since the cause (say, no file
+/// descriptors left) rarely clears at once and retrying at full speed would spin.
+pub fn accept_failed(error: io::Error) {
+    log("-", &format!("accept failed: {error}"));
+    thread::sleep(Duration::from_millis(100));
+}
+
+/// Writes one line to stderr in the common log format of Python's http.server.
+fn log(peer: &str, what: &str) {
+    eprintln!("{peer} - - [{}] {what}", Local::now().format("%d/%b/%Y %H:%M:%S"));
+}
+
+/// Text from the network made safe for a log line: control characters escaped, length capped.
+fn printable(text: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    let mut chars = text.escape_debug();
+    let shown: String = chars.by_ref().take(MAX_CHARS).collect();
+    if chars.next().is_some() { shown + "…" } else { shown }
+}
+// ANCHOR_END: log

@@ -1,0 +1,193 @@
+//! Step 5 of the scalable web server: a fixed pool of socket workers.
+//!
+//! Instead of a thread per connection, the Entry starts `--workers`
+//! HTTPsocket threads once, and hands each accepted connection to whichever
+//! is idle over one channel. A worker answers one request, closes the
+//! connection, and takes the next. Ctrl-C stops the server cleanly.
+
+pub mod dispatcher;
+pub mod files;
+pub mod http;
+pub mod services;
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use clap::Parser;
+use crossbeam_channel::{Receiver, Sender, select};
+
+use dispatcher::Registration;
+use http::{Request, Response};
+use services::ServiceRequest;
+
+/// How many Index services the server starts.
+const INDEXES: usize = 2;
+
+/// How many Time services the server starts.
+const TIMES: usize = 2;
+
+/// What the server is told on its command line.
+#[derive(Debug, Clone, Parser)]
+#[command(version, about = "Step 5: a fixed pool of socket workers fed over a channel.")]
+pub struct Config {
+    /// Address to listen on; 0.0.0.0 lets other machines connect.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on; 0 lets the system pick a free one.
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Seconds a client may take to send its request.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    pub read_timeout: Duration,
+    /// How many Sleep services serve /sleep.html.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub sleepers: usize,
+    /// Seconds a Sleep service sleeps when /sleep.html has no query.
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_seconds)]
+    pub sleep: Duration,
+    /// The directory whose files are served under /files/.
+    #[arg(long, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/www"), value_parser = parse_directory)]
+    pub root: PathBuf,
+    /// How many HTTPsocket workers serve connections, one at a time each.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    pub workers: u16,
+}
+
+// ANCHOR: entry
+/// The Entry process: starts the Dispatcher, the services and the pool of
+/// HTTPsocket workers, then accepts connections and hands each to an idle
+/// worker, until Ctrl-C. Then it stops accepting, lets the workers finish
+/// what they hold, and returns.
+pub fn run(listener: TcpListener, config: Config) {
+    let (request_writer, request_reader) = crossbeam_channel::bounded(0);
+    let (register_writer, register_reader) = crossbeam_channel::bounded(0);
+    thread::spawn(move || dispatcher::dispatcher(register_reader, request_reader));
+    start_services(&config, register_writer);
+    let stop = stop_on_ctrl_c(&listener);
+    let (socket_writer, socket_reader) = crossbeam_channel::bounded(0);
+    thread::scope(|scope| {
+        for _ in 0..config.workers {
+            let socket_reader = socket_reader.clone();
+            let request_writer = request_writer.clone();
+            scope.spawn(move || http_socket(socket_reader, request_writer, config.read_timeout));
+        }
+        for connection in listener.incoming() {
+            if stop.try_recv().is_ok() {
+                break;
+            }
+            let stream = match connection {
+                Ok(stream) => stream,
+                Err(error) => {
+                    http::accept_failed(error);
+                    continue;
+                }
+            };
+            select! {
+                send(socket_writer, stream) -> _ => {}
+                recv(stop) -> _ => break,
+            }
+        }
+        eprintln!("stopping: the workers finish what they hold");
+        // With the writer gone, each worker ends once its connection is answered.
+        drop(socket_writer);
+    });
+}
+// ANCHOR_END: entry
+
+// ANCHOR: start_services
+/// Starts every service. Each registers itself with the Dispatcher before its
+/// thread starts, so no request arrives before its service is known.
+fn start_services(config: &Config, register: Sender<Registration>) {
+    for id in 0..config.sleepers {
+        thread::spawn(services::sleep(id, config.sleep, &register));
+    }
+    for id in 0..INDEXES {
+        thread::spawn(services::index(id, &register));
+    }
+    for id in 0..TIMES {
+        thread::spawn(services::time(id, &register));
+    }
+    thread::spawn(services::hello_world(&register));
+    thread::spawn(services::files(config.root.clone(), &register));
+}
+// ANCHOR_END: start_services
+
+// ANCHOR: http_socket
+/// An HTTPsocket worker of the pool: takes a connection, answers one request
+/// on it, closes it, and takes the next, until the Entry lets go of the channel.
+fn http_socket(
+    sockets: Receiver<TcpStream>,
+    request_writer: Sender<ServiceRequest>,
+    read_timeout: Duration,
+) {
+    for stream in sockets {
+        http::serve(stream, read_timeout, |request| ask(&request_writer, request));
+    }
+}
+// ANCHOR_END: http_socket
+
+// ANCHOR: ask
+/// Sends the target to the Dispatcher with a fresh reply channel, and waits for the answer.
+fn ask(request_writer: &Sender<ServiceRequest>, request: &Request) -> Response {
+    let (reply_writer, reply_reader) = crossbeam_channel::bounded(1);
+    let answer = match request_writer.send((request.target.clone(), reply_writer)) {
+        Ok(()) => reply_reader.recv().ok(),
+        Err(_) => None,
+    };
+    answer.unwrap_or_else(|| http::error_page(503, "No service answered."))
+}
+// ANCHOR_END: ask
+
+// ANCHOR: stop
+/// A channel that gets a message when Ctrl-C is pressed. The Entry may be
+/// waiting in `accept`, so the handler also wakes it with a connection of its
+/// own. A second Ctrl-C ends the process at once.
+fn stop_on_ctrl_c(listener: &TcpListener) -> Receiver<()> {
+    let (stop_writer, stop_reader) = crossbeam_channel::bounded(1);
+    // Connecting to 0.0.0.0 or [::] reaches this machine too.
+    let wake = listener.local_addr();
+    let pressed = AtomicBool::new(false);
+    let handler = ctrlc::set_handler(move || {
+        if pressed.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        let _ = stop_writer.try_send(());
+        if let Ok(addr) = wake {
+            let _ = TcpStream::connect(addr);
+        }
+    });
+    if let Err(error) = handler {
+        eprintln!("Ctrl-C will not stop the server cleanly: {error}");
+    }
+    stop_reader
+}
+// ANCHOR_END: stop
+
+/// Reads a number of seconds such as `10` or `0.5`.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    text.parse()
+        .ok()
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .ok_or_else(|| format!("`{text}` is not a number of seconds"))
+}
+
+/// Reads a timeout: seconds above zero, since a zero timeout would refuse every request.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let timeout = parse_seconds(text)?;
+    if timeout.is_zero() {
+        Err("a timeout must be more than 0 seconds".into())
+    } else {
+        Ok(timeout)
+    }
+}
+
+/// Reads a directory, as a canonical path: the file service compares paths
+/// against it to refuse any that lead out.
+fn parse_directory(text: &str) -> Result<PathBuf, String> {
+    let directory =
+        PathBuf::from(text).canonicalize().map_err(|error| format!("{text}: {error}"))?;
+    if directory.is_dir() { Ok(directory) } else { Err(format!("{text} is not a directory")) }
+}

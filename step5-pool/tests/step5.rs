@@ -1,0 +1,53 @@
+//! Step 5 over real TCP: the pool of workers, a clean Ctrl-C, the HTTP
+//! conventions, and the Dispatcher with its services as in step 4.
+
+use std::net::TcpListener;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use testkit::conventions::{Step, assert_page_contains};
+
+const STEP: Step =
+    Step { binary: env!("CARGO_BIN_EXE_step5-pool"), args: &[], ok_path: "/hello.html" };
+
+testkit::http_conventions!(STEP);
+testkit::dispatcher_services!(STEP, concat!(env!("CARGO_MANIFEST_DIR"), "/www"));
+
+/// Idle clients hold workers until the read timeout frees them: with two
+/// workers and two idle connections, a third client waits about that long,
+/// and no longer.
+#[test]
+fn idle_clients_hold_the_workers_until_the_read_timeout() {
+    let server = STEP.start(&["--workers", "2", "--read-timeout", "1"]);
+    let idle: Vec<_> = (0..2).map(|_| server.connect()).collect();
+    thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    assert_page_contains(&server.get("/hello.html"), "Hello World at ");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(500) && waited < Duration::from_secs(2),
+        "waited {waited:?}"
+    );
+    drop(idle);
+}
+
+/// Ctrl-C while a request waits for a sleeper: the request still gets its
+/// answer, the server exits 0, and the port is free again at once.
+#[test]
+fn ctrl_c_finishes_what_is_in_flight_and_exits_0() {
+    let mut server = STEP.start(&["--sleepers", "1"]);
+    assert_page_contains(&server.get("/sleep.html?1"), "is going to sleep for 1 seconds");
+    let started = Instant::now();
+    let in_flight = thread::scope(|scope| {
+        let waiting = scope.spawn(|| server.get("/sleep.html?0"));
+        thread::sleep(Duration::from_millis(300));
+        server.interrupt();
+        waiting.join().unwrap()
+    });
+    assert_page_contains(&in_flight, "is going to sleep for 0 seconds");
+    assert!(started.elapsed() >= Duration::from_millis(800), "answered before the sleeper woke");
+    let status = server.wait_for_exit(Duration::from_secs(5));
+    assert_eq!(status.code(), Some(0), "{status}");
+    TcpListener::bind(server.addr).expect("the port is free again");
+    server.wait_for_log("stopping: the workers finish what they hold");
+}
