@@ -32,6 +32,9 @@ pub struct Request {
     pub target: String,
     /// The whole head as text, without its blank line, for pages that show it.
     pub head: String,
+    /// Whether bytes came after the head (a body, another request), which we
+    /// do not read; `close` must then take care.
+    sent_more: bool,
 }
 
 /// An answer, ready to send.
@@ -83,34 +86,43 @@ pub fn serve(
                     .with_header("Allow", "GET, HEAD"),
             };
             let first_line = request.head.lines().next().unwrap_or_default();
-            reply(stream, &peer, first_line, response, request.method == "HEAD");
+            reply(stream, &peer, first_line, response, Some(&request));
         }
         Err(Failure::Answer(first_line, response)) => {
-            reply(stream, &peer, &first_line, response, false)
+            reply(stream, &peer, &first_line, response, None)
         }
         Err(Failure::Silent(why)) => log(&peer, &why),
     }
 }
 // ANCHOR_END: serve
 
-/// Sends `response`, logs it, and closes the connection.
-fn reply(mut stream: TcpStream, peer: &str, first_line: &str, response: Response, head_only: bool) {
-    let request = printable(first_line);
+/// Sends `response` to `request` (none if it did not parse), logs it, and
+/// closes the connection.
+fn reply(
+    mut stream: TcpStream,
+    peer: &str,
+    first_line: &str,
+    response: Response,
+    request: Option<&Request>,
+) {
+    let line = printable(first_line);
     let status = response.status;
+    let head_only = request.is_some_and(|request| request.method == "HEAD");
     match response.write_to(&mut stream, head_only) {
-        Ok(sent) => log(peer, &format!("\"{request}\" {status} {sent}")),
-        Err(error) => log(peer, &format!("\"{request}\" {status} - client went away: {error}")),
+        Ok(sent) => log(peer, &format!("\"{line}\" {status} {sent}")),
+        Err(error) => log(peer, &format!("\"{line}\" {status} - client went away: {error}")),
     }
-    close(stream);
+    close(stream, request.is_some_and(Request::sent_all));
 }
 
 // ANCHOR: read_head
-/// Reads the request head: everything up to the first blank line.
+/// Reads the request head: everything up to the first blank line. Says too
+/// whether more came after it.
 ///
 /// TCP delivers a byte stream, not messages: the head may arrive in one
 /// segment or in many, so we read until the blank line, the size limit, or the
 /// deadline, whichever comes first.
-fn read_head(stream: &mut TcpStream, read_timeout: Duration) -> Result<Vec<u8>, Failure> {
+fn read_head(stream: &mut TcpStream, read_timeout: Duration) -> Result<(Vec<u8>, bool), Failure> {
     let deadline = Instant::now() + read_timeout;
     let mut head = Vec::new();
     let mut chunk = [0; 1024];
@@ -136,8 +148,9 @@ fn read_head(stream: &mut TcpStream, read_timeout: Duration) -> Result<Vec<u8>, 
         head.extend_from_slice(&chunk[..read]);
         match end_of_head(&head, scan_from) {
             Some(end) if end <= MAX_HEAD => {
+                let sent_more = head.len() > end;
                 head.truncate(end);
-                return Ok(head);
+                return Ok((head, sent_more));
             }
             None if head.len() <= MAX_HEAD => {}
             _ => {
@@ -175,8 +188,9 @@ fn end_of_head(bytes: &[u8], scan_from: usize) -> Option<usize> {
 
 /// Reads a request head and checks that it is HTTP/1.x.
 fn read_request(stream: &mut TcpStream, read_timeout: Duration) -> Result<Request, Failure> {
-    let head = read_head(stream, read_timeout)?;
-    parse(&head).map_err(|response| Failure::Answer(first_line(&head), response))
+    let (head, sent_more) = read_head(stream, read_timeout)?;
+    let request = parse(&head).map_err(|response| Failure::Answer(first_line(&head), response))?;
+    Ok(Request { sent_more, ..request })
 }
 
 // ANCHOR: parse
@@ -210,7 +224,7 @@ fn parse(head: &[u8]) -> Result<Request, Response> {
             return Err(bad_request("A header line is not Name: value."));
         }
     }
-    Ok(Request { method: method.into(), target, head: lines.join("\n") })
+    Ok(Request { method: method.into(), target, head: lines.join("\n"), sent_more: false })
 }
 // ANCHOR_END: parse
 
@@ -372,15 +386,24 @@ pub fn escape(text: &str) -> String {
 // ANCHOR_END: escape
 
 // ANCHOR: close
+impl Request {
+    /// Whether the client has sent all it will: a GET or HEAD carries no body,
+    /// and nothing came after the head.
+    fn sent_all(&self) -> bool {
+        matches!(self.method.as_str(), "GET" | "HEAD") && !self.sent_more
+    }
+}
+
 /// Closes the connection without destroying the answer.
 ///
 /// Closing a socket that still holds unread input makes the kernel reset the
 /// connection, and a reset can throw away the answer before the client reads
-/// it. So we end our side first, then read and drop whatever the client still
-/// sends (the rest of an oversized head, a body we ignored) until it closes,
-/// for a bounded time and number of bytes.
-fn close(mut stream: TcpStream) {
-    if stream.shutdown(Shutdown::Write).is_err() {
+/// it. When the client has sent all it will, nothing is left unread and the
+/// socket simply closes. Otherwise we end our side first, then read and drop
+/// whatever the client still sends (a body we ignored, the rest of an
+/// oversized head) until it closes, for a bounded time and number of bytes.
+fn close(mut stream: TcpStream, sent_all: bool) {
+    if sent_all || stream.shutdown(Shutdown::Write).is_err() {
         return;
     }
     let deadline = Instant::now() + LINGER;
@@ -404,8 +427,11 @@ pub fn accept_failed(error: io::Error) {
 }
 
 /// Writes one line to stderr in the common log format of Python's http.server.
+/// The line is made first and written whole: one system call, where
+/// `eprintln!` makes one for each piece of its format.
 fn log(peer: &str, what: &str) {
-    eprintln!("{peer} - - [{}] {what}", Local::now().format("%d/%b/%Y %H:%M:%S"));
+    let line = format!("{peer} - - [{}] {what}\n", Local::now().format("%d/%b/%Y %H:%M:%S"));
+    let _ = io::stderr().write_all(line.as_bytes());
 }
 
 /// Text from the network made safe for a log line: control characters escaped, length capped.

@@ -1,6 +1,7 @@
 //! Step 5 over real TCP: the pool of workers, a clean Ctrl-C, the HTTP
 //! conventions, and the Dispatcher with its services as in step 4.
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -50,4 +51,18 @@ fn ctrl_c_finishes_what_is_in_flight_and_exits_0() {
     assert_eq!(status.code(), Some(0), "{status}");
     TcpListener::bind(server.addr).expect("the port is free again");
     server.wait_for_log("stopping: the workers finish what they hold");
+}
+
+/// After a GET the client has sent all it will, so the worker closes at once
+/// and moves on, even if the client keeps its end of the connection open.
+#[test]
+fn a_client_that_keeps_its_socket_open_does_not_hold_the_worker() {
+    let server = STEP.start(&["--workers", "1"]);
+    let mut first = server.connect();
+    first.write_all(b"GET /hello.html HTTP/1.0\r\n\r\n").unwrap();
+    assert_page_contains(&testkit::read_reply(&mut first), "Hello World at ");
+    let started = Instant::now();
+    assert_page_contains(&server.get("/hello.html"), "Hello World at ");
+    assert!(started.elapsed() < Duration::from_millis(500), "waited {:?}", started.elapsed());
+    drop(first);
 }
