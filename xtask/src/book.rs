@@ -16,6 +16,9 @@ const DIFFS: &[(&str, &str, &str)] = &[
     ("step3-multi.diff", "step2-service/src", "step3-multi/src"),
     ("step4-dispatcher.diff", "step3-multi/src", "step4-dispatcher/src"),
     ("step5-pool.diff", "step4-dispatcher/src", "step5-pool/src"),
+    ("cas-pass2.diff", "cas/src/bin/cas-pass1.rs", "cas/src/bin/cas-pass2.rs"),
+    ("cas-pass3.diff", "cas/src/bin/cas-pass2.rs", "cas/src/bin/cas-pass3.rs"),
+    ("cas-pass4.diff", "cas/src/bin/cas-pass3.rs", "cas/src/bin/cas-pass4.rs"),
 ];
 
 /// Where the generated diffs live, inside the book's sources.
