@@ -1,0 +1,64 @@
+//! The lecture's second assignment: a server holds a secret number; each
+//! client sends a guess and gets "wrong", "right", or, once anybody has been
+//! right, "secret found". Clients are served at the same time, one thread each.
+
+use std::net::{TcpListener, TcpStream};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+
+use clock::cli::{self, Listen, parse_timeout};
+use clock::message::{self, Message};
+use clock::secret::Game;
+use clock::threads::thread_per_client;
+use clock::{log, peer, printable};
+
+/// What the server is told on its command line.
+#[derive(Debug, Parser)]
+#[command(version, about = "The secret-number server: guess the number.")]
+struct Config {
+    /// Where to listen.
+    #[command(flatten)]
+    listen: Listen,
+    /// Seconds a client may take to send its guess.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    read_timeout: Duration,
+    /// The secret is a number from 1 to MAX, drawn at random.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    max: u32,
+    /// Use this secret instead of a random one (for tests and demonstrations).
+    #[arg(long)]
+    secret: Option<u32>,
+}
+
+fn main() -> ExitCode {
+    let config = Config::parse();
+    cli::exit_code(config.listen.bind().map(|listener| run(listener, &config)))
+}
+
+// ANCHOR: run
+/// Draws the secret and serves every guesser on a thread of its own; the
+/// threads share the secret (read only) and the game (its one atomic flag).
+fn run(listener: TcpListener, config: &Config) {
+    let secret = config.secret.unwrap_or_else(|| rand::random_range(1..=config.max));
+    log(&format!("a secret number from 1 to {} is drawn", config.max));
+    let game = Arc::new(Game::default());
+    let read_timeout = config.read_timeout;
+    thread_per_client(listener, move |stream| judge(stream, secret, &game, read_timeout));
+}
+
+/// Reads one guess, answers the verdict, and closes the connection.
+fn judge(mut stream: TcpStream, secret: u32, game: &Game, read_timeout: Duration) {
+    let client = peer(&stream);
+    let guess = match Message::read_from(&mut stream, read_timeout) {
+        Ok(guess) => guess,
+        Err(why) => return log(&format!("{client} {why}")),
+    };
+    let verdict = game.judge(guess.text().trim().parse() == Ok(secret));
+    log(&format!("{client} guessed \"{}\": {}", printable(&guess.text()), verdict.as_str()));
+    let answer: Message = verdict.as_str().parse().expect("every verdict fits in a message");
+    message::reply(stream, &answer, &client);
+}
+// ANCHOR_END: run
