@@ -119,15 +119,12 @@ impl<'a> LineReader<'a> {
             if let Some(line) = self.buffer.next_line()? {
                 return Ok(line);
             }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(End::TimedOut);
-            }
-            self.stream.set_read_timeout(Some(left))?;
             let mut chunk = [0; CHUNK];
-            match read_some(self.stream, &mut chunk)? {
-                0 => return Err(self.buffer.closed()),
-                read => self.buffer.extend(&chunk[..read]),
+            match serverkit::read_before(self.stream, deadline, &mut chunk) {
+                Ok(0) => return Err(self.buffer.closed()),
+                Ok(read) => self.buffer.extend(&chunk[..read]),
+                Err(error) if error.kind() == ErrorKind::Interrupted => {}
+                Err(error) => return Err(error.into()),
             }
         }
     }

@@ -1,12 +1,14 @@
 //! The command-line pieces the programs share: where a server listens, where a
-//! client connects, durations in seconds, and how `main` reports a failure.
+//! client connects, durations in seconds, and how `main` reports a failure
+//! (the last two shared with the cas programs, through `serverkit`).
 
 use std::net::{TcpListener, TcpStream};
-use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
+
+pub use serverkit::{exit_code, parse_seconds, parse_timeout};
 
 /// The lecture's port for the clock servers, and for the other plain TCP servers here.
 pub const CLOCK_PORT: u16 = 12091;
@@ -28,9 +30,7 @@ pub struct Listen {
 impl Listen {
     /// Binds the address and says where the server listens: `listening on 127.0.0.1:12091`.
     pub fn bind(&self) -> anyhow::Result<TcpListener> {
-        let listener = bind(&self.host, self.port)?;
-        println!("listening on {}", listener.local_addr()?);
-        Ok(listener)
+        serverkit::listen(&self.host, self.port)
     }
 }
 
@@ -48,15 +48,10 @@ pub struct WebListen {
 impl WebListen {
     /// Binds the address and says where the server listens: `listening on http://127.0.0.1:8000/`.
     pub fn bind(&self) -> anyhow::Result<TcpListener> {
-        let listener = bind(&self.host, self.port)?;
+        let listener = serverkit::bind(&self.host, self.port)?;
         println!("listening on http://{}/", listener.local_addr()?);
         Ok(listener)
     }
-}
-
-/// Binds `host:port`; a failure says which address could not be had.
-fn bind(host: &str, port: u16) -> anyhow::Result<TcpListener> {
-    TcpListener::bind((host, port)).with_context(|| format!("cannot listen on {host}:{port}"))
 }
 
 /// Where a client finds its server, and how long it waits for an answer.
@@ -78,34 +73,5 @@ impl Connect {
     pub fn connect(&self) -> anyhow::Result<TcpStream> {
         TcpStream::connect((self.host.as_str(), self.port))
             .with_context(|| format!("cannot connect to {}:{}", self.host, self.port))
-    }
-}
-
-/// Reads a number of seconds such as `10` or `0.5`.
-pub fn parse_seconds(text: &str) -> Result<Duration, String> {
-    text.parse()
-        .ok()
-        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
-        .ok_or_else(|| format!("`{text}` is not a number of seconds"))
-}
-
-/// Reads a timeout: seconds above zero, since a zero timeout would give up at once.
-pub fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let timeout = parse_seconds(text)?;
-    if timeout.is_zero() {
-        Err("a timeout must be more than 0 seconds".into())
-    } else {
-        Ok(timeout)
-    }
-}
-
-/// What `main` returns: success, or the error as one line on stderr and exit status 1.
-pub fn exit_code(result: anyhow::Result<()>) -> ExitCode {
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
     }
 }

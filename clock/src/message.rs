@@ -6,10 +6,12 @@
 //! read until you have 25 bytes, no more, no fewer.
 
 use std::fmt;
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Write};
 use std::net::{Shutdown, TcpStream};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
+
+use serverkit::{is_timeout, read_before};
 
 use crate::{log, printable};
 
@@ -130,21 +132,6 @@ impl fmt::Display for NoMessage {
 
 impl std::error::Error for NoMessage {}
 
-/// Reads once, waiting no later than `deadline`.
-fn read_before(stream: &mut TcpStream, deadline: Instant, buffer: &mut [u8]) -> io::Result<usize> {
-    let left = deadline.saturating_duration_since(Instant::now());
-    if left.is_zero() {
-        return Err(ErrorKind::TimedOut.into());
-    }
-    stream.set_read_timeout(Some(left))?;
-    stream.read(buffer)
-}
-
-/// Whether a read ended because its timeout ran out (Unix says `WouldBlock`).
-fn is_timeout(error: &io::Error) -> bool {
-    matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
-}
-
 // ANCHOR: reply
 /// Sends `answer` and closes the connection; logs what went wrong on the way.
 pub fn reply(mut stream: TcpStream, answer: &Message, client: &str) {
@@ -164,7 +151,7 @@ pub fn reply(mut stream: TcpStream, answer: &Message, client: &str) {
 /// connection, which can destroy the answer on its way. So we end our side
 /// first, then read and drop what the client still sends until it closes,
 /// for a second at most.
-fn close(mut stream: TcpStream) -> usize {
+fn close(stream: TcpStream) -> usize {
     let mut dropped = 0;
     if stream.shutdown(Shutdown::Write).is_err() {
         return dropped;
@@ -172,7 +159,7 @@ fn close(mut stream: TcpStream) -> usize {
     let deadline = Instant::now() + LINGER;
     let mut unread = [0; 4096];
     while dropped < MAX_LINGER_BYTES {
-        match read_before(&mut stream, deadline, &mut unread) {
+        match read_before(&stream, deadline, &mut unread) {
             Ok(0) | Err(_) => break,
             Ok(read) => dropped += read,
         }
