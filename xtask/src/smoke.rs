@@ -13,27 +13,96 @@ use crate::tools::{self, cargo, find};
 /// How long Chromium may take to load one page.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Each step, the flags it runs with here, and what its front page must show.
-const PAGES: &[(&str, &[&str], &str)] = &[
-    ("step1-hello", &[], "Hello from HTTPSocket"),
-    ("step2-service", &[], "Hello World at "),
-    ("step3-multi", &["--sleep", "0"], "is going to sleep for"),
+/// A page of one of the workspace's web servers, as the smoke test loads it.
+struct Page {
+    /// The package that builds the server.
+    package: &'static str,
+    /// The server binary.
+    binary: &'static str,
+    /// The flags it runs with here.
+    args: &'static [&'static str],
+    /// The path to load.
+    path: &'static str,
+    /// Text the page must show.
+    expected: &'static str,
+}
+
+/// Every web server of the workspace, and a page of each.
+const PAGES: &[Page] = &[
+    Page {
+        package: "step1-hello",
+        binary: "step1-hello",
+        args: &[],
+        path: "/",
+        expected: "Hello from HTTPSocket",
+    },
+    Page {
+        package: "step2-service",
+        binary: "step2-service",
+        args: &[],
+        path: "/",
+        expected: "Hello World at ",
+    },
+    Page {
+        package: "step3-multi",
+        binary: "step3-multi",
+        args: &["--sleep", "0"],
+        path: "/",
+        expected: "is going to sleep for",
+    },
+    Page {
+        package: "step4-dispatcher",
+        binary: "step4-dispatcher",
+        args: &[],
+        path: "/",
+        expected: "Served by process",
+    },
+    Page {
+        package: "step4-dispatcher",
+        binary: "step4-dispatcher",
+        args: &[],
+        path: "/files/",
+        expected: "Files from disk",
+    },
+    Page {
+        package: "step5-pool",
+        binary: "step5-pool",
+        args: &[],
+        path: "/hello.html",
+        expected: "Hello World at ",
+    },
+    Page {
+        package: "step5-pool",
+        binary: "step5-pool",
+        args: &[],
+        path: "/files/",
+        expected: "Files from disk",
+    },
+    Page { package: "clock", binary: "clock-web", args: &[], path: "/", expected: "hello client" },
+    Page {
+        package: "clock",
+        binary: "secret-word-web",
+        args: &[],
+        path: "/",
+        expected: "secret word",
+    },
 ];
 
-/// Starts every step, checks its page with curl and in Chromium.
+/// Starts each server, and checks its page with curl and in Chromium.
 pub fn run(root: &Path) -> Result<()> {
     let chromium = find("chromium", "apt-get install chromium")?;
     let curl = find("curl", "apt-get install curl")?;
-    let packages = PAGES.iter().flat_map(|(step, _, _)| ["-p", step]);
+    let packages = PAGES.iter().flat_map(|page| ["-p", page.package]);
     tools::run(Command::new(cargo()).current_dir(root).args(["build", "--quiet"]).args(packages))?;
-    for (step, args, expected) in PAGES {
-        let binary = target_dir(root).join("debug").join(step);
-        let server = Server::start(binary.to_str().context("a UTF-8 path")?, args);
-        let url = format!("http://{}/", server.addr);
-        check_curl(&curl, &url, expected).with_context(|| format!("{step} with curl"))?;
-        let dom = dump_dom(&chromium, &url).with_context(|| format!("{step} in Chromium"))?;
-        ensure!(dom.contains(expected), "{step}: Chromium shows no {expected:?}:\n{dom}");
-        println!("{step}: curl and Chromium show {expected:?}");
+    for page in PAGES {
+        let binary = target_dir(root).join("debug").join(page.binary);
+        let server = Server::start(binary.to_str().context("a UTF-8 path")?, page.args);
+        let url = format!("http://{}{}", server.addr, page.path);
+        let (name, expected) = (format!("{} {}", page.binary, page.path), page.expected);
+        check_curl(&curl, &url, expected).with_context(|| format!("{name} with curl"))?;
+        let dom = dump_dom(&chromium, &url).with_context(|| format!("{name} in Chromium"))?;
+        ensure!(dom.contains(expected), "{name}: Chromium shows no {expected:?}:\n{dom}");
+        println!("{name}: curl and Chromium show {expected:?}");
     }
     Ok(())
 }
