@@ -42,6 +42,9 @@ pub fn answer(root: &Path, target: &str) -> Response {
     if real.is_dir() {
         return directory(root, path);
     }
+    if path.ends_with('/') {
+        return not_found(path);
+    }
     open(&real, path)
 }
 // ANCHOR_END: answer

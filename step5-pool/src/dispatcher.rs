@@ -49,15 +49,34 @@ pub fn dispatcher(mut register: Receiver<Registration>, requests: Receiver<Servi
             },
             offer => {
                 let (path, instance) = &offers[offer - 2];
-                let waiting = &mut services.get_mut(path).expect("offers name known paths").waiting;
-                let oldest = waiting.pop_front().expect("offers are made for waiting requests");
-                // The instance is idle, so this send completes at once.
-                let _ = operation.send(instance, oldest);
+                let service = services.get_mut(path).expect("offers name known paths");
+                let oldest =
+                    service.waiting.pop_front().expect("offers are made for waiting requests");
+                // Ready means idle, or ended: a send to an instance that has
+                // ended fails at once. Forget it; the request waits again.
+                if let Err(unsent) = operation.send(instance, oldest) {
+                    service.instances.retain(|known| !known.same_channel(instance));
+                    service.waiting.push_front(unsent.into_inner());
+                    if service.instances.is_empty() {
+                        retire(&mut services, path);
+                    }
+                }
             }
         }
     }
 }
 // ANCHOR_END: dispatcher
+
+// ANCHOR: retire
+/// Removes a service whose every instance has ended, and tells those who
+/// wait for it. Its path is unknown from now on.
+fn retire(services: &mut HashMap<String, Service>, path: &str) {
+    let service = services.remove(path).expect("only known services retire");
+    for (_target, reply) in service.waiting {
+        let _ = reply.send(http::error_page(503, "The service has stopped."));
+    }
+}
+// ANCHOR_END: retire
 
 // ANCHOR: offers
 /// Every instance of every service that has a request waiting: the Alt offers
@@ -100,3 +119,50 @@ fn service_for(services: &HashMap<String, Service>, path: &str) -> Option<String
     std::iter::once(path.to_string()).chain(above).find(|key| services.contains_key(key))
 }
 // ANCHOR_END: route
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Starts a Dispatcher with a `/time.html` service of two instances, the
+    /// first of which has already ended; returns the request writer and the
+    /// live instance's request reader.
+    fn dispatcher_with_a_dead_instance() -> (Sender<ServiceRequest>, Receiver<ServiceRequest>) {
+        let (register_writer, register_reader) = crossbeam_channel::bounded(0);
+        let (request_writer, request_reader) = crossbeam_channel::bounded(0);
+        std::thread::spawn(move || dispatcher(register_reader, request_reader));
+        let (dead, _) = crossbeam_channel::bounded::<ServiceRequest>(0);
+        let (live, live_reader) = crossbeam_channel::bounded(0);
+        register_writer.send(("/time.html".into(), dead)).unwrap();
+        register_writer.send(("/time.html".into(), live)).unwrap();
+        (request_writer, live_reader)
+    }
+
+    /// Sends a request and returns its reply reader.
+    fn ask(request_writer: &Sender<ServiceRequest>) -> Receiver<http::Response> {
+        let (reply_writer, reply_reader) = crossbeam_channel::bounded(1);
+        request_writer.send(("/time.html".into(), reply_writer)).unwrap();
+        reply_reader
+    }
+
+    #[test]
+    fn a_dead_instance_is_forgotten_and_the_live_one_gets_every_request() {
+        let (request_writer, live) = dispatcher_with_a_dead_instance();
+        for _ in 0..20 {
+            let reply = ask(&request_writer);
+            let (target, reply_writer) =
+                live.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
+            assert_eq!(target, "/time.html");
+            reply_writer.send(http::response(200, "OK", "now")).unwrap();
+            assert!(reply.recv().is_ok());
+        }
+    }
+
+    #[test]
+    fn when_every_instance_has_ended_the_waiting_get_503() {
+        let (request_writer, live) = dispatcher_with_a_dead_instance();
+        drop(live);
+        let reply = ask(&request_writer).recv_timeout(std::time::Duration::from_secs(5));
+        assert!(format!("{reply:?}").contains("status: 503"), "{reply:?}");
+    }
+}

@@ -1,10 +1,11 @@
 //! Just enough HTTP/1.0 to serve one request per connection, safely.
 //!
-//! Every step uses this file unchanged, so that `diff` between two steps shows
-//! only the new idea. A step decides *what* to answer; this module reads the
-//! request head, writes a correct answer, logs it, and closes the connection,
-//! so that a slow, oversized or garbled request costs one log line: never a
-//! crash, never a stuck thread.
+//! Every step carries this file, and changes it only where a lesson needs it
+//! (step 4 teaches it to send files from disk), so that `diff` between two
+//! steps shows only the new idea. A step decides *what* to answer; this
+//! module reads the request head, writes a correct answer, logs it, and
+//! closes the connection, so that a slow, oversized or garbled request costs
+//! one log line: never a crash, never a stuck thread.
 
 use std::fs::File;
 use std::io::{self, ErrorKind, Read, Write};

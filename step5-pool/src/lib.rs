@@ -87,10 +87,16 @@ pub fn run(listener: TcpListener, config: Config) {
             };
             select! {
                 send(socket_writer, stream) -> _ => {}
-                recv(stop) -> _ => break,
+                recv(stop) -> _ => {
+                    // Accepted already: it is in flight, so it is served too.
+                    let _ = socket_writer.send(stream);
+                    break;
+                }
             }
         }
         eprintln!("stopping: the workers finish what they hold");
+        // Refuse new clients now, rather than keep them waiting for nothing.
+        drop(listener);
         // With the writer gone, each worker ends once its connection is answered.
         drop(socket_writer);
     });

@@ -2,7 +2,7 @@
 //! conventions, and the Dispatcher with its services as in step 4.
 
 use std::io::Write;
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -43,6 +43,9 @@ fn ctrl_c_finishes_what_is_in_flight_and_exits_0() {
         let waiting = scope.spawn(|| server.get("/sleep.html?0"));
         thread::sleep(Duration::from_millis(300));
         server.interrupt();
+        thread::sleep(Duration::from_millis(200));
+        let refused = TcpStream::connect(server.addr);
+        assert!(refused.is_err(), "a new client was let in after Ctrl-C");
         waiting.join().unwrap()
     });
     assert_page_contains(&in_flight, "is going to sleep for 0 seconds");
@@ -65,4 +68,23 @@ fn a_client_that_keeps_its_socket_open_does_not_hold_the_worker() {
     assert_page_contains(&server.get("/hello.html"), "Hello World at ");
     assert!(started.elapsed() < Duration::from_millis(500), "waited {:?}", started.elapsed());
     drop(first);
+}
+
+/// A connection the Entry has accepted but not yet handed to a worker when
+/// Ctrl-C comes is in flight too: it is served before the server exits.
+#[test]
+fn ctrl_c_serves_the_connection_the_entry_holds() {
+    let mut server = STEP.start(&["--workers", "1", "--sleepers", "1"]);
+    assert_page_contains(&server.get("/sleep.html?1"), "is going to sleep for 1 seconds");
+    let (busy, held) = thread::scope(|scope| {
+        let busy = scope.spawn(|| server.get("/sleep.html?0"));
+        thread::sleep(Duration::from_millis(200));
+        let held = scope.spawn(|| server.get("/hello.html"));
+        thread::sleep(Duration::from_millis(200));
+        server.interrupt();
+        (busy.join().unwrap(), held.join().unwrap())
+    });
+    assert_page_contains(&busy, "is going to sleep for 0 seconds");
+    assert_page_contains(&held, "Hello World at ");
+    assert_eq!(server.wait_for_exit(Duration::from_secs(5)).code(), Some(0));
 }

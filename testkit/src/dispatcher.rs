@@ -209,12 +209,14 @@ pub fn a_symlink_out_of_the_root_is_refused_and_one_inside_is_followed(site: &Si
     );
 }
 
-/// A file that is not there gets 404.
+/// A file that is not there gets 404, and so does a file named as a directory.
 pub fn a_missing_file_gets_404(site: &Site) {
     let server = site.step.start(&[]);
     let reply = server.get("/files/nothere.html");
     assert_eq!(reply.status, 404);
     assert!(reply.text().contains("There is no file /files/nothere.html."), "{}", reply.text());
+    let as_directory = server.get("/files/style.css/");
+    assert_eq!(as_directory.status, 404, "a file is not a directory");
 }
 
 /// HEAD on a file gets its type and length, and no body.
