@@ -27,11 +27,17 @@ pub struct Config {
     /// Seconds a client may take to send its request.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub read_timeout: Duration,
+    /// Log no requests: for load tests, where writing the log costs more than answering.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 // ANCHOR: entry
 /// The Entry process: accepts connections and starts an HTTPsocket thread for each.
 pub fn run(listener: TcpListener, config: Config) {
+    if config.quiet {
+        http::quiet();
+    }
     for connection in listener.incoming() {
         let stream = match connection {
             Ok(stream) => stream,

@@ -9,6 +9,7 @@
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,9 @@ const LINGER: Duration = Duration::from_secs(2);
 
 /// How much of it we read at most before we close anyway.
 const MAX_LINGER_BYTES: usize = 1024 * 1024;
+
+/// Whether this module logs; `quiet` turns it off.
+static LOGGING: AtomicBool = AtomicBool::new(true);
 
 /// A request that parsed: what the browser asked for.
 #[derive(Debug)]
@@ -184,8 +188,9 @@ fn read_request(stream: &mut TcpStream, read_timeout: Duration) -> Result<Reques
 }
 
 // ANCHOR: parse
-/// Parses a head: `METHOD TARGET HTTP/1.x`, then `Name: value` lines.
-fn parse(head: &[u8]) -> Result<Request, Response> {
+/// Parses a head: `METHOD TARGET HTTP/1.x`, then `Name: value` lines. An
+/// error is the answer to send instead.
+pub fn parse(head: &[u8]) -> Result<Request, Response> {
     let text = String::from_utf8_lossy(head);
     // A client may send an empty line before the request line (RFC 9112, 2.2).
     let lines: Vec<&str> = text
@@ -395,10 +400,19 @@ pub fn accept_failed(error: io::Error) {
     thread::sleep(Duration::from_millis(100));
 }
 
+/// Logs nothing from now on: for load tests, where writing the log would
+/// cost more than answering.
+pub fn quiet() {
+    LOGGING.store(false, Ordering::Relaxed);
+}
+
 /// Writes one line to stderr in the common log format of Python's http.server.
 /// The line is made first and written whole: one system call, where
 /// `eprintln!` makes one for each piece of its format.
 fn log(peer: &str, what: &str) {
+    if !LOGGING.load(Ordering::Relaxed) {
+        return;
+    }
     let line = format!("{peer} - - [{}] {what}\n", Local::now().format("%d/%b/%Y %H:%M:%S"));
     let _ = io::stderr().write_all(line.as_bytes());
 }

@@ -30,12 +30,18 @@ pub struct Config {
     /// Seconds a client may take to send its request.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub read_timeout: Duration,
+    /// Log no requests: for load tests, where writing the log costs more than answering.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 // ANCHOR: entry
 /// The Entry process: starts the service, then accepts connections and starts
 /// an HTTPsocket thread for each, holding a writer to the service's channel.
 pub fn run(listener: TcpListener, config: Config) {
+    if config.quiet {
+        http::quiet();
+    }
     let (request_writer, request_reader) = crossbeam_channel::bounded(0);
     thread::spawn(move || services::hello_world(request_reader));
     for connection in listener.incoming() {

@@ -31,6 +31,9 @@ pub struct Config {
     /// Seconds a client may take to send its request.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub read_timeout: Duration,
+    /// Log no requests: for load tests, where writing the log costs more than answering.
+    #[arg(long)]
+    pub quiet: bool,
     /// How many Sleep services read the request channel.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub sleepers: usize,
@@ -43,6 +46,9 @@ pub struct Config {
 /// The Entry process: starts the services, then accepts connections and starts
 /// an HTTPsocket thread for each, holding a writer to the services' channel.
 pub fn run(listener: TcpListener, config: Config) {
+    if config.quiet {
+        http::quiet();
+    }
     let (request_writer, request_reader) = crossbeam_channel::bounded(0);
     for id in 0..config.sleepers {
         let request_reader = request_reader.clone();

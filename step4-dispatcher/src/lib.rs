@@ -41,6 +41,9 @@ pub struct Config {
     /// Seconds a client may take to send its request.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub read_timeout: Duration,
+    /// Log no requests: for load tests, where writing the log costs more than answering.
+    #[arg(long)]
+    pub quiet: bool,
     /// How many Sleep services serve /sleep.html.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub sleepers: usize,
@@ -57,6 +60,9 @@ pub struct Config {
 /// connections and starts an HTTPsocket thread for each, holding a writer to
 /// the Dispatcher's channel.
 pub fn run(listener: TcpListener, config: Config) {
+    if config.quiet {
+        http::quiet();
+    }
     let (request_writer, request_reader) = crossbeam_channel::bounded(0);
     let (register_writer, register_reader) = crossbeam_channel::bounded(0);
     thread::spawn(move || dispatcher::dispatcher(register_reader, request_reader));

@@ -42,6 +42,9 @@ pub struct Config {
     /// Seconds a client may take to send its request.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub read_timeout: Duration,
+    /// Log no requests: for load tests, where writing the log costs more than answering.
+    #[arg(long)]
+    pub quiet: bool,
     /// How many Sleep services serve /sleep.html.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub sleepers: usize,
@@ -62,6 +65,9 @@ pub struct Config {
 /// worker, until Ctrl-C. Then it stops accepting, lets the workers finish
 /// what they hold, and returns.
 pub fn run(listener: TcpListener, config: Config) {
+    if config.quiet {
+        http::quiet();
+    }
     let (request_writer, request_reader) = crossbeam_channel::bounded(0);
     let (register_writer, register_reader) = crossbeam_channel::bounded(0);
     thread::spawn(move || dispatcher::dispatcher(register_reader, request_reader));

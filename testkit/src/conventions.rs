@@ -43,7 +43,8 @@ macro_rules! http_conventions {
             slow_head_gets_408,
             zero_read_timeout_is_refused,
             vanished_client_is_logged_and_forgotten,
-            requests_are_logged_in_common_log_format
+            requests_are_logged_in_common_log_format,
+            quiet_logs_nothing
         );
     };
     (@tests $step:expr; $($name:ident),*) => {
@@ -216,6 +217,16 @@ pub fn requests_are_logged_in_common_log_format(step: &Step) {
     assert_eq!(peer, "127.0.0.1");
     let (date, _) = rest.split_once("] ").expect("the date ends with `] `");
     assert!(chrono::NaiveDateTime::parse_from_str(date, "%d/%b/%Y %H:%M:%S").is_ok(), "{date}");
+}
+
+/// `--quiet`, for load tests, logs no requests.
+pub fn quiet_logs_nothing(step: &Step) {
+    let server = step.start(&["--quiet"]);
+    assert_eq!(server.get(step.ok_path).status, 200);
+    drop(server.connect());
+    assert_eq!(server.get(step.ok_path).status, 200);
+    thread::sleep(Duration::from_millis(100));
+    assert!(server.log().is_empty(), "{:?}", server.log());
 }
 
 /// Checks that `reply` is a 200 whose page contains `text`.

@@ -22,6 +22,9 @@ struct Config {
     /// Seconds a client may take to send its request.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     read_timeout: Duration,
+    /// Log no requests: for load tests, where writing the log costs more than answering.
+    #[arg(long)]
+    quiet: bool,
 }
 
 fn main() -> ExitCode {
@@ -32,6 +35,9 @@ fn main() -> ExitCode {
 // ANCHOR: run
 /// Serves each connection on a thread of its own, as Python's `ThreadingHTTPServer` does.
 fn run(listener: TcpListener, config: &Config) {
+    if config.quiet {
+        http::quiet();
+    }
     let read_timeout = config.read_timeout;
     thread_per_client(listener, move |stream| http::serve(stream, read_timeout, do_get));
 }

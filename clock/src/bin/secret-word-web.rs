@@ -26,6 +26,9 @@ struct Config {
     /// Seconds a client may take to send its request.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     read_timeout: Duration,
+    /// Log no requests: for load tests, where writing the log costs more than answering.
+    #[arg(long)]
+    quiet: bool,
     /// Use this secret word instead of one drawn at random (for tests and demonstrations).
     #[arg(long)]
     secret: Option<String>,
@@ -44,6 +47,9 @@ fn main() -> ExitCode {
 // ANCHOR: run
 /// Draws the secret and serves each connection on a thread of its own.
 fn run(listener: TcpListener, config: &Config) {
+    if config.quiet {
+        http::quiet();
+    }
     let secret = config.secret.clone().unwrap_or_else(|| {
         let drawn = WORDS[rand::random_range(..WORDS.len())];
         log(&format!("a secret word of {} letters is drawn", drawn.len()));
