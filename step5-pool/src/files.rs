@@ -20,7 +20,8 @@ pub const PREFIX: &str = "/files/";
 pub fn answer(root: &Path, target: &str) -> Response {
     let path = target.split('?').next().unwrap_or_default();
     let Some(name) = path.strip_prefix(PREFIX) else {
-        return directory(root, path);
+        // `/files` itself: the directory without its slash.
+        return if PREFIX.starts_with(path) { directory(root, path) } else { not_found(path) };
     };
     let name = match decode(name) {
         Ok(name) => name,
@@ -146,6 +147,13 @@ mod tests {
         for bad in ["%", "%2", "%zz", "%+1", "%00", "%ff"] {
             assert!(decode(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn only_paths_under_the_prefix_are_files() {
+        let status = |target| format!("{:?}", answer(Path::new("/"), target));
+        assert!(status("/files").contains("status: 301"));
+        assert!(status("/elsewhere").contains("status: 404"));
     }
 
     #[test]
