@@ -1,10 +1,8 @@
 //! The register, the protocol and the four server passes, over real TCP:
 //! what each pass gets right, and the failures that pass 1 and pass 2 show.
 
-use std::io::{BufRead, BufReader, ErrorKind, Write};
-use std::net::{Shutdown, TcpStream};
+use std::io::Write;
 use std::process::{Command, Stdio};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use cas::Register;
@@ -12,7 +10,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, TestRunner};
-use testkit::Server;
+use testkit::{LineClient, Server};
 
 const PASS1: &str = env!("CARGO_BIN_EXE_cas-pass1");
 const PASS2: &str = env!("CARGO_BIN_EXE_cas-pass2");
@@ -29,82 +27,6 @@ const CONVERSATION: [(&str, &str); 6] = [
     ("1", "Bad Syntax"),
     ("7 18446744073709551616", "Bad Syntax"),
 ];
-
-/// A connection to a server, read line by line.
-struct Client {
-    stream: TcpStream,
-    reader: BufReader<TcpStream>,
-}
-
-impl Client {
-    fn new(server: &Server) -> Client {
-        let stream = server.connect();
-        stream.set_nodelay(true).unwrap();
-        let reader = BufReader::new(stream.try_clone().unwrap());
-        Client { stream, reader }
-    }
-
-    fn send(&mut self, text: &str) {
-        self.stream.write_all(text.as_bytes()).unwrap();
-    }
-
-    /// Sends `pieces` as separate segments, `pause` apart.
-    fn send_in_pieces(&mut self, pieces: &[&str], pause: Duration) {
-        for (index, piece) in pieces.iter().enumerate() {
-            if index > 0 {
-                thread::sleep(pause);
-            }
-            self.send(piece);
-        }
-    }
-
-    fn answer(&mut self) -> String {
-        let mut line = String::new();
-        let read = self.reader.read_line(&mut line).expect("an answer");
-        assert!(read > 0, "the server closed the connection instead of answering");
-        assert!(line.ends_with('\n'), "{line:?} has no end of line");
-        line.trim_end_matches('\n').to_string()
-    }
-
-    fn ask(&mut self, request: &str) -> String {
-        self.send(&format!("{request}\n"));
-        self.answer()
-    }
-
-    /// Every answer until the server is quiet for `quiet`.
-    fn answers_until_quiet(&mut self, quiet: Duration) -> Vec<String> {
-        self.stream.set_read_timeout(Some(quiet)).unwrap();
-        let mut answers = Vec::new();
-        loop {
-            let mut line = String::new();
-            match self.reader.read_line(&mut line) {
-                Ok(0) => return answers,
-                Ok(_) => answers.push(line.trim_end_matches('\n').to_string()),
-                Err(error) if is_timeout(&error) => return answers,
-                Err(error) => panic!("reading answers: {error}"),
-            }
-        }
-    }
-
-    /// Waits for the server to close the connection, and returns what came before.
-    fn rest_until_closed(&mut self) -> String {
-        let mut rest = String::new();
-        let started = Instant::now();
-        loop {
-            let mut line = String::new();
-            match self.reader.read_line(&mut line) {
-                Ok(0) => return rest,
-                Ok(_) => rest += &line,
-                Err(error) if error.kind() == ErrorKind::ConnectionReset => return rest,
-                Err(error) => panic!("not closed after {:?}: {error}", started.elapsed()),
-            }
-        }
-    }
-}
-
-fn is_timeout(error: &std::io::Error) -> bool {
-    matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
-}
 
 /// Runs `cas-stress ARGS` against `server`, and returns its success and its output.
 fn stress(server: &Server, args: &[&str]) -> (bool, String) {
@@ -133,7 +55,7 @@ fn stdin_driver_answers_each_line() {
 fn every_pass_answers_the_protocol() {
     for binary in [PASS1, PASS2, PASS3, PASS4] {
         let server = Server::start(binary, &[]);
-        let mut client = Client::new(&server);
+        let mut client = LineClient::new(&server);
         for (request, answer) in CONVERSATION {
             assert_eq!(client.ask(request), answer, "{binary}: {request:?}");
         }
@@ -163,7 +85,7 @@ fn the_simple_client_prints_the_answer() {
 fn passes_2_to_4_answer_a_line_sent_in_pieces() {
     for binary in [PASS2, PASS3, PASS4] {
         let server = Server::start(binary, &[]);
-        let mut client = Client::new(&server);
+        let mut client = LineClient::new(&server);
         client.send_in_pieces(&["0", " ", "5", "\n"], Duration::from_millis(100));
         assert_eq!(client.answers_until_quiet(Duration::from_millis(500)), ["0"], "{binary}");
     }
@@ -173,7 +95,7 @@ fn passes_2_to_4_answer_a_line_sent_in_pieces() {
 fn passes_2_to_4_answer_several_lines_in_one_write() {
     for binary in [PASS2, PASS3, PASS4] {
         let server = Server::start(binary, &[]);
-        let mut client = Client::new(&server);
+        let mut client = LineClient::new(&server);
         client.send("0 5\n5 7\n1 2\nx\n7 9\n");
         let answers: Vec<String> = (0..5).map(|_| client.answer()).collect();
         assert_eq!(answers, ["0", "5", "7", "Bad Syntax", "7"], "{binary}");
@@ -184,7 +106,7 @@ fn passes_2_to_4_answer_several_lines_in_one_write() {
 fn passes_2_to_4_accept_blanks_around_and_between() {
     for binary in [PASS2, PASS3, PASS4] {
         let server = Server::start(binary, &[]);
-        let mut client = Client::new(&server);
+        let mut client = LineClient::new(&server);
         assert_eq!(client.ask("   0 \t  5  "), "0", "{binary}");
         assert_eq!(client.ask("\t5 7\r"), "5", "{binary}");
         assert_eq!(client.ask(" 7  7 8 "), "Bad Syntax", "{binary}");
@@ -195,12 +117,16 @@ fn passes_2_to_4_accept_blanks_around_and_between() {
 fn passes_2_to_4_give_an_unfinished_line_no_answer() {
     for binary in [PASS2, PASS3, PASS4] {
         let server = Server::start(binary, &[]);
-        let mut client = Client::new(&server);
+        let mut client = LineClient::new(&server);
         client.send("0 5");
-        client.stream.shutdown(Shutdown::Write).unwrap();
+        client.finish_sending();
         assert_eq!(client.rest_until_closed(), "", "{binary}");
         server.wait_for_log("closed the connection 3 bytes into a line");
-        assert_eq!(Client::new(&server).ask("0 0"), "0", "{binary}: the unfinished line swapped");
+        assert_eq!(
+            LineClient::new(&server).ask("0 0"),
+            "0",
+            "{binary}: the unfinished line swapped"
+        );
     }
 }
 
@@ -208,14 +134,14 @@ fn passes_2_to_4_give_an_unfinished_line_no_answer() {
 fn passes_2_to_4_refuse_an_endless_line_and_go_on() {
     for binary in [PASS2, PASS3, PASS4] {
         let server = Server::start(binary, &[]);
-        let mut client = Client::new(&server);
+        let mut client = LineClient::new(&server);
         let blanks = " ".repeat(64 * 1024);
         // The server may close while we are still sending: that is the point.
-        let _ = client.stream.write_all(blanks.as_bytes());
+        let _ = client.try_send(&blanks);
         let rest = client.rest_until_closed();
         assert!(rest.is_empty() || rest == "Bad Syntax\n", "{binary}: {rest:?}");
         server.wait_for_log("sent a line longer than 1024 bytes");
-        assert_eq!(Client::new(&server).ask("0 5"), "0", "{binary}");
+        assert_eq!(LineClient::new(&server).ask("0 5"), "0", "{binary}");
     }
 }
 
@@ -223,7 +149,7 @@ fn passes_2_to_4_refuse_an_endless_line_and_go_on() {
 fn passes_2_to_4_hang_up_on_a_silent_client() {
     for binary in [PASS2, PASS3, PASS4] {
         let server = Server::start(binary, &["--read-timeout", "0.3"]);
-        let mut client = Client::new(&server);
+        let mut client = LineClient::new(&server);
         assert_eq!(client.ask("0 5"), "0");
         let started = Instant::now();
         assert_eq!(client.rest_until_closed(), "", "{binary}");
@@ -251,7 +177,7 @@ fn passes_3_and_4_lose_no_increment_under_the_hammer() {
         let (ok, out) = stress(&server, &["hammer", "--clients", "8", "--increments", "500"]);
         assert!(ok, "{binary}: {out}");
         assert!(out.contains("final value 4000, expected 4000"), "{binary}: {out}");
-        assert_eq!(Client::new(&server).ask("0 0"), "4000", "{binary}");
+        assert_eq!(LineClient::new(&server).ask("0 0"), "4000", "{binary}");
     }
 }
 
@@ -259,11 +185,11 @@ fn passes_3_and_4_lose_no_increment_under_the_hammer() {
 fn passes_3_and_4_serve_others_while_a_client_stalls_mid_line() {
     for binary in [PASS3, PASS4] {
         let server = Server::start(binary, &["--read-timeout", "60"]);
-        let mut staller = Client::new(&server);
+        let mut staller = LineClient::new(&server);
         staller.send("0 ");
         server.wait_for_log(" connected");
         let started = Instant::now();
-        let mut other = Client::new(&server);
+        let mut other = LineClient::new(&server);
         assert_eq!(other.ask("0 5"), "0", "{binary}");
         assert_eq!(other.ask("5 7"), "5", "{binary}");
         assert!(started.elapsed() < Duration::from_secs(2), "{binary}: {:?}", started.elapsed());
@@ -275,11 +201,11 @@ fn passes_3_and_4_serve_others_while_a_client_stalls_mid_line() {
 #[test]
 fn pass_2_makes_others_wait_for_a_stalled_client_until_its_timeout() {
     let server = Server::start(PASS2, &["--read-timeout", "1"]);
-    let mut staller = Client::new(&server);
+    let mut staller = LineClient::new(&server);
     staller.send("0 ");
     server.wait_for_log(" connected");
     let started = Instant::now();
-    assert_eq!(Client::new(&server).ask("0 5"), "0");
+    assert_eq!(LineClient::new(&server).ask("0 5"), "0");
     let waited = started.elapsed();
     assert!(waited >= Duration::from_millis(800), "served after {waited:?}, before the timeout");
     server.wait_for_log("sent no complete line in time");
@@ -288,31 +214,30 @@ fn pass_2_makes_others_wait_for_a_stalled_client_until_its_timeout() {
 #[test]
 fn pass_1_serves_nobody_else_while_a_client_stays_connected() {
     let server = Server::start(PASS1, &["--read-timeout", "60"]);
-    let mut first = Client::new(&server);
+    let mut first = LineClient::new(&server);
     assert_eq!(first.ask("0 5"), "0");
-    let mut second = Client::new(&server);
+    let mut second = LineClient::new(&server);
     second.send("5 7\n");
     assert_eq!(second.answers_until_quiet(Duration::from_secs(1)), Vec::<String>::new());
     drop(first);
-    second.stream.set_read_timeout(Some(testkit::PATIENCE)).unwrap();
     assert_eq!(second.answer(), "5", "served once the first client left");
 }
 
 #[test]
 fn pass_1_takes_a_line_in_pieces_for_several_bad_requests() {
     let server = Server::start(PASS1, &[]);
-    let mut client = Client::new(&server);
+    let mut client = LineClient::new(&server);
     client.send_in_pieces(&["0", " ", "5", "\n"], Duration::from_millis(200));
     let answers = client.answers_until_quiet(Duration::from_millis(500));
     assert!(answers.len() > 1, "{answers:?}");
     assert!(answers.iter().all(|answer| answer == "Bad Syntax"), "{answers:?}");
-    assert_eq!(Client::new(&server).ask("0 0"), "0", "the line was never swapped");
+    assert_eq!(LineClient::new(&server).ask("0 0"), "0", "the line was never swapped");
 }
 
 #[test]
 fn pass_1_takes_several_lines_in_one_read_for_one_request() {
     let server = Server::start(PASS1, &[]);
-    let mut client = Client::new(&server);
+    let mut client = LineClient::new(&server);
     client.send("0 5\n5 7\n");
     assert_eq!(client.answers_until_quiet(Duration::from_millis(500)), ["Bad Syntax"]);
 }
@@ -354,7 +279,7 @@ fn any_split_gives_the_same_answers(binary: &str) {
             cuts.sort();
             cuts.dedup();
             let pieces: Vec<&str> = cuts.windows(2).map(|at| &stream[at[0]..at[1]]).collect();
-            let mut client = Client::new(&server);
+            let mut client = LineClient::new(&server);
             client.send_in_pieces(&pieces, Duration::from_millis(2));
             let start: u64 = client.answer().parse().unwrap();
             let mut register = Register::new();

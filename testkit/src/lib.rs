@@ -6,6 +6,9 @@
 
 pub mod conventions;
 pub mod dispatcher;
+pub mod lines;
+
+pub use lines::LineClient;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -117,13 +120,7 @@ impl Server {
     /// A number from the server's `/proc/PID/status`, such as `VmHWM` (peak
     /// resident memory, in KiB) or `Threads`.
     pub fn status(&self, field: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
-            .expect("read /proc/PID/status");
-        let line = status
-            .lines()
-            .find(|line| line.starts_with(&format!("{field}:")))
-            .expect("the field is there");
-        line.split_whitespace().nth(1).and_then(|number| number.parse().ok()).expect("a number")
+        proc_status(self.pid(), field).expect("the server's /proc/PID/status has the field")
     }
 
     /// Sends SIGINT, as Ctrl-C in a terminal would.
@@ -160,6 +157,13 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A number from `/proc/PID/status`, such as `VmHWM` (KiB) or `Threads`.
+pub fn proc_status(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let value = status.lines().find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))?;
+    value.split_whitespace().next()?.parse().ok()
 }
 
 /// A fresh directory under the system's temporary directory, removed when dropped.
