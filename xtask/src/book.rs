@@ -1,6 +1,6 @@
-//! The book's two checks that mdBook does not make loudly:
-//! every `{{#include}}` resolves to something, and every diff between steps is
-//! what the sources give today.
+//! The book's checks that mdBook does not make loudly:
+//! every `{{#include}}` resolves to something, and every diff between steps and
+//! every drawing is what its sources give today.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,7 @@ const DIFF_DIR: &str = "mdbook/src/diffs";
 pub fn check(root: &Path) -> Result<()> {
     let mut problems = include_problems(root)?;
     problems.extend(stale_diffs(root)?);
+    problems.extend(crate::drawings::stale(root)?);
     ensure!(problems.is_empty(), "the book has problems:\n  {}", problems.join("\n  "));
     Ok(())
 }

@@ -2,10 +2,12 @@
 //!
 //! `book` checks the book's includes and generated diffs, installs the pinned
 //! mdBook if it is missing, and builds the book (`--open` opens it). `diffs`
-//! regenerates the diffs between steps after a step changed. `smoke` loads
-//! pages of the running servers in headless Chromium.
+//! regenerates the diffs between steps after a step changed, `drawings` the
+//! SVG drawings from their text sources. `smoke` loads pages of the running
+//! servers in headless Chromium.
 
 mod book;
+mod drawings;
 mod smoke;
 mod tools;
 
@@ -34,7 +36,9 @@ enum Task {
     },
     /// Regenerate the diffs between consecutive steps (mdbook/src/diffs).
     Diffs,
-    /// Check the book's includes and diffs without building it.
+    /// Regenerate the drawings (mdbook/src/drawings) from their sources (mdbook/drawings).
+    Drawings,
+    /// Check the book's includes, diffs and drawings without building it.
     Check,
     /// Load the step servers' pages in headless Chromium and with curl.
     Smoke,
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().task {
         Task::Book { open } => book::check(&root).and_then(|()| tools::build_book(&root, open)),
         Task::Diffs => book::write_diffs(&root),
+        Task::Drawings => drawings::write_all(&root),
         Task::Check => book::check(&root),
         Task::Smoke => smoke::run(&root),
     };
