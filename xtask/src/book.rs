@@ -19,6 +19,8 @@ const DIFFS: &[(&str, &str, &str)] = &[
     ("cas-pass2.diff", "cas/src/bin/cas-pass1.rs", "cas/src/bin/cas-pass2.rs"),
     ("cas-pass3.diff", "cas/src/bin/cas-pass2.rs", "cas/src/bin/cas-pass3.rs"),
     ("cas-pass4.diff", "cas/src/bin/cas-pass3.rs", "cas/src/bin/cas-pass4.rs"),
+    ("exercise-cas-channels.diff", "cas/src/bin/cas-pass3.rs", "exercises/src/bin/cas-channels.rs"),
+    ("exercise-http-post.diff", "step1-hello/src/http.rs", "exercises/src/http.rs"),
 ];
 
 /// Where the generated diffs live, inside the book's sources.
