@@ -4,9 +4,11 @@
 //! mdBook if it is missing, and builds the book (`--open` opens it). `diffs`
 //! regenerates the diffs between steps after a step changed, `drawings` the
 //! SVG drawings from their text sources. `smoke` loads pages of the running
-//! servers in headless Chromium.
+//! servers in headless Chromium. `browser` opens every page of the book and
+//! of the servers in Chromium and fails on what a reader would see go wrong.
 
 mod book;
+mod browser;
 mod drawings;
 mod smoke;
 mod tools;
@@ -42,6 +44,8 @@ enum Task {
     Check,
     /// Load the step servers' pages in headless Chromium and with curl.
     Smoke,
+    /// Open every book page (from file:// and through step 5) and every server page in Chromium.
+    Browser,
 }
 
 fn main() -> ExitCode {
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Task::Drawings => drawings::write_all(&root),
         Task::Check => book::check(&root),
         Task::Smoke => smoke::run(&root),
+        Task::Browser => browser::run(&root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,14 +1,14 @@
 //! The smoke test: each step's server, started for real, answers curl and
 //! renders its page in headless Chromium, as a student would see it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use testkit::Server;
 
-use crate::tools::{self, cargo, find};
+use crate::tools::{self, cargo, find, target_dir};
 
 /// How long Chromium may take to load one page.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -105,11 +105,6 @@ pub fn run(root: &Path) -> Result<()> {
         println!("{name}: curl and Chromium show {expected:?}");
     }
     Ok(())
-}
-
-/// Where cargo puts what it builds.
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
 }
 
 /// `curl -i URL` answers 200 with a body as long as its `Content-Length` says.
