@@ -4,9 +4,12 @@
 //! mdBook if it is missing, and builds the book (`--open` opens it). `diffs`
 //! regenerates the diffs between steps after a step changed, `drawings` the
 //! SVG drawings from their text sources. `smoke` loads pages of the running
-//! servers in headless Chromium. `browser` opens every page of the book and
+//! servers in headless Chromium. `battery` runs the reliability battery:
+//! bad input and bad manners against every server, which must still answer.
+//! `browser` opens every page of the book and
 //! of the servers in Chromium and fails on what a reader would see go wrong.
 
+mod battery;
 mod book;
 mod browser;
 mod drawings;
@@ -46,6 +49,8 @@ enum Task {
     Smoke,
     /// Open every book page (from file:// and through step 5) and every server page in Chromium.
     Browser,
+    /// Run the reliability battery: bad input and bad manners against every server.
+    Battery,
 }
 
 fn main() -> ExitCode {
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
         Task::Check => book::check(&root),
         Task::Smoke => smoke::run(&root),
         Task::Browser => browser::run(&root),
+        Task::Battery => battery::run(&root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,502 @@
+//! The battery's cases against the workspace's HTTP servers: steps 1 to 5 and
+//! clock's two web servers. They all read requests with the same careful
+//! module, so they must all give the same answers to the same bad input.
+
+use std::fmt;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, ensure};
+use testkit::{Server, TempDir};
+
+use super::{Case, Report, Subject, connect, converse, noise, run_cases, start};
+
+/// The largest request head the servers read (`http::MAX_HEAD`).
+const MAX_HEAD: usize = 8 * 1024;
+
+/// The read timeout the servers run with here, so that idle clients cost little time.
+const READ_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How long a probe waits for an answer or a close before calling the server stuck.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// The size of the file that clients leave in the middle of: more than the
+/// socket buffers of both ends hold, so the server is still sending.
+const BIG_FILE: usize = 32 * 1024 * 1024;
+
+/// How many clients leave in the middle of a reply.
+const VANISHING: usize = 20;
+
+/// How many connections send nothing while a normal client is served.
+const IDLE: usize = 200;
+
+/// How many connections follow each other in the last case.
+const IN_A_ROW: usize = 10_000;
+
+/// An HTTP server of the workspace, as the battery starts it.
+struct Kind {
+    /// The binary.
+    binary: &'static str,
+    /// Its flags beyond `--port 0 --read-timeout 1`, `--root` and `--workers`.
+    args: &'static [&'static str],
+    /// Whether it serves files under `/files/` (it then gets a `--root` of big files).
+    files: bool,
+    /// The size of its pool of workers, if it has one (`--workers`).
+    workers: Option<u32>,
+}
+
+/// Every HTTP server of the workspace.
+const KINDS: &[Kind] = &[
+    Kind { binary: "step1-hello", args: &[], files: false, workers: None },
+    Kind { binary: "step2-service", args: &[], files: false, workers: None },
+    Kind { binary: "step3-multi", args: &["--sleep", "0"], files: false, workers: None },
+    Kind { binary: "step4-dispatcher", args: &[], files: true, workers: None },
+    Kind { binary: "step5-pool", args: &[], files: true, workers: Some(8) },
+    Kind { binary: "clock-web", args: &[], files: false, workers: None },
+    Kind { binary: "secret-word-web", args: &[], files: false, workers: None },
+];
+
+/// A running HTTP server under test.
+struct Http {
+    /// Which server it is.
+    kind: &'static Kind,
+    /// The process.
+    server: Server,
+    /// The directory it serves files from, removed when the server is done.
+    _root: Option<TempDir>,
+}
+
+impl Subject for Http {
+    fn name(&self) -> &str {
+        self.kind.binary
+    }
+
+    fn server(&self) -> &Server {
+        &self.server
+    }
+
+    fn normal_request(&self) -> Result<()> {
+        let reply = exchange(self.server.addr, &get("/", ""), false, PATIENCE)?;
+        ensure!(reply.outcome == Outcome::Status(200), "GET / got {}", reply.outcome);
+        Ok(())
+    }
+}
+
+/// Every case, in order; the long ones last.
+const CASES: &[Case<Http>] = &[
+    Case { name: "garbage bytes", run: garbage },
+    Case { name: "NUL bytes", run: nul_bytes },
+    Case { name: "request line without its end, then close", run: unended_line },
+    Case { name: "GET /\\n (HTTP/0.9 style)", run: http_0_9 },
+    Case { name: "head exactly 8 KiB", run: head_at_limit },
+    Case { name: "head one byte over 8 KiB", run: head_over_limit },
+    Case { name: "a 1 MiB header", run: huge_header },
+    Case { name: "1,000 headers", run: many_headers },
+    Case { name: "unknown methods", run: unknown_methods },
+    Case { name: "absolute-form targets", run: absolute_targets },
+    Case { name: "bad percent-encoding", run: bad_percent_encoding },
+    Case { name: "very long and non-UTF-8 paths", run: odd_paths },
+    Case { name: "a body on GET", run: body_on_get },
+    Case { name: "half-closed connection", run: half_closed },
+    Case { name: "clients vanish mid-reply", run: vanishing_clients },
+    Case { name: "200 idle connections, one normal client", run: idle_connections },
+    Case { name: "10,000 connections in a row", run: connections_in_a_row },
+];
+
+/// Starts each HTTP server in turn and runs every case against it.
+pub(super) fn run(binaries: &Path, report: &mut Report) -> Result<()> {
+    for kind in KINDS {
+        let root = kind.files.then(big_file_root).transpose()?;
+        let timeout = READ_TIMEOUT.as_secs().to_string();
+        let workers = kind.workers.map(|workers| workers.to_string());
+        let mut args = vec!["--read-timeout", &timeout];
+        args.extend(kind.args);
+        if let Some(root) = &root {
+            args.extend(["--root", root.0.to_str().context("a UTF-8 path")?]);
+        }
+        if let Some(workers) = &workers {
+            args.extend(["--workers", workers]);
+        }
+        let server = start(&binaries.join(kind.binary), &args)?;
+        run_cases(&Http { kind, server, _root: root }, CASES, report)?;
+    }
+    Ok(())
+}
+
+/// A directory holding `big.bin`, [`BIG_FILE`] bytes.
+fn big_file_root() -> Result<TempDir> {
+    let root = TempDir::new("battery-files");
+    std::fs::write(root.0.join("big.bin"), vec![b'x'; BIG_FILE]).context("write big.bin")?;
+    Ok(root)
+}
+
+// The cases. Each sends its probes and says what came back.
+
+/// Random bytes: a short burst that ends in a blank line, and one longer than a head may be.
+fn garbage(http: &Http) -> Result<String> {
+    let short = [noise(300, 1), b"\r\n\r\n".to_vec()].concat();
+    probes(http, &[Probe::new(&short, &[400]), Probe::new(&noise(16 * 1024, 2), &[400, 431])])
+}
+
+/// NUL bytes alone, in the target, and in a header.
+fn nul_bytes(http: &Http) -> Result<String> {
+    let nuls = [vec![0; 1024], b"\r\n\r\n".to_vec()].concat();
+    probes(
+        http,
+        &[
+            Probe::new(&nuls, &[400]),
+            Probe::new(b"GET /\0 HTTP/1.1\r\n\r\n", &[400]),
+            Probe::new(b"GET / HTTP/1.1\r\nX-Nul: a\0b\r\n\r\n", &[400]),
+        ],
+    )
+}
+
+/// A request line with no line end, after which the client shuts its side.
+fn unended_line(http: &Http) -> Result<String> {
+    probes(http, &[Probe::new(b"GET / HTTP/1.1", &[400]).half_closed()])
+}
+
+/// An HTTP/0.9 request: no version, no blank line; the server waits for the
+/// rest until its read timeout. With a blank line, it is a bad request line.
+fn http_0_9(http: &Http) -> Result<String> {
+    probes(http, &[Probe::new(b"GET /\n", &[408]), Probe::new(b"GET /\r\n\r\n", &[400])])
+}
+
+/// A head of exactly the size limit is read and answered.
+fn head_at_limit(http: &Http) -> Result<String> {
+    probes(http, &[Probe::new(&head_of_size(MAX_HEAD), &[200])])
+}
+
+/// A head one byte larger is refused.
+fn head_over_limit(http: &Http) -> Result<String> {
+    probes(http, &[Probe::new(&head_of_size(MAX_HEAD + 1), &[431])])
+}
+
+/// One header of 1 MiB.
+fn huge_header(http: &Http) -> Result<String> {
+    let head = get("/", &format!("X-Big: {}\r\n", "a".repeat(1024 * 1024)));
+    probes(http, &[Probe::new(&head, &[431])])
+}
+
+/// 1,000 headers: too large together, and then small enough to fit the limit.
+fn many_headers(http: &Http) -> Result<String> {
+    let large: String = (0..1000).map(|n| format!("X-Header-{n}: value\r\n")).collect();
+    let small = "a:b\r\n".repeat(1000);
+    probes(http, &[Probe::new(&get("/", &large), &[431]), Probe::new(&get("/", &small), &[200])])
+}
+
+/// Methods the servers do not answer (405), and ones that are not words (400).
+fn unknown_methods(http: &Http) -> Result<String> {
+    let with = |method: &str| format!("{method} / HTTP/1.1\r\nHost: battery\r\n\r\n").into_bytes();
+    probes(
+        http,
+        &[
+            Probe::new(&with("BREW"), &[405]),
+            Probe::new(&with("PROPFIND"), &[405]),
+            Probe::new(&with("get"), &[405]),
+            Probe::new(&with("G(T"), &[400]),
+            Probe::new(&with("\u{e9}T\u{e9}"), &[400]),
+        ],
+    )
+}
+
+/// Absolute-form targets: http and https become their path; anything else is refused.
+fn absolute_targets(http: &Http) -> Result<String> {
+    let addr = http.server.addr;
+    probes(
+        http,
+        &[
+            Probe::new(&get(&format!("http://{addr}/"), ""), &[200]),
+            Probe::new(&get("HTTPS://example.com", ""), &[200]),
+            Probe::new(&get("ftp://example.com/", ""), &[400]),
+            Probe::new(&get("*", ""), &[400]),
+            Probe::new(&get("example.com:80", ""), &[400]),
+        ],
+    )
+}
+
+/// Percent signs that do not encode a byte, or encode bytes that are not
+/// UTF-8, or `..`; whatever the answer, no file from outside the root.
+fn bad_percent_encoding(http: &Http) -> Result<String> {
+    let targets = [
+        "/%",
+        "/%zz",
+        "/%C3%28",
+        "/files/%",
+        "/files/%zz",
+        "/files/%C3%28",
+        "/files/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/files/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    ];
+    let answers: &[u16] = if http.kind.files { &[400, 403, 404] } else { &[200, 404] };
+    let sent: Vec<Probe> = targets.iter().map(|t| Probe::new(&get(t, ""), answers)).collect();
+    probes(http, &sent)
+}
+
+/// A path as long as the head allows, one far longer, and paths of bytes that are not UTF-8.
+fn odd_paths(http: &Http) -> Result<String> {
+    let long = format!("/{}", "a".repeat(MAX_HEAD - 64));
+    let longer = format!("/{}", "a".repeat(100_000));
+    let raw = b"GET /\xff\xfe\xc0\xaf HTTP/1.1\r\nHost: battery\r\n\r\n";
+    probes(
+        http,
+        &[
+            Probe::new(&get(&long, ""), &[200, 404]),
+            Probe::new(&get(&longer, ""), &[431]),
+            Probe::new(raw, &[400]),
+            Probe::new(&get("/%ff%fe%c0%af", ""), &[200, 400, 404]),
+        ],
+    )
+}
+
+/// A GET with a body, small and large: answered, and the body read away.
+fn body_on_get(http: &Http) -> Result<String> {
+    let with_body =
+        |body: Vec<u8>| [get("/", &format!("Content-Length: {}\r\n", body.len())), body].concat();
+    probes(
+        http,
+        &[
+            Probe::new(&with_body(b"hello world".to_vec()), &[200]),
+            Probe::new(&with_body(vec![b'b'; 256 * 1024]), &[200]),
+        ],
+    )
+}
+
+/// The client shuts its side right after the request, as `nc -N` does.
+fn half_closed(http: &Http) -> Result<String> {
+    probes(http, &[Probe::new(&get("/", ""), &[200]).half_closed()])
+}
+
+/// Clients leave after the first few bytes of the reply: 4 KiB of a big file
+/// where the server has one, else the status line of its usual page.
+fn vanishing_clients(http: &Http) -> Result<String> {
+    let (target, taken) = if http.kind.files { ("/files/big.bin", 4096) } else { ("/", 12) };
+    let went_away = || http.server.log().iter().filter(|l| l.contains("client went away")).count();
+    let before = went_away();
+    for _ in 0..VANISHING {
+        let mut stream = connect(http.server.addr, PATIENCE)?;
+        stream.write_all(&get(target, ""))?;
+        let mut first = vec![0; taken];
+        stream.read_exact(&mut first).context("the start of the reply")?;
+        ensure!(first.starts_with(b"HTTP/1.0 200"), "{target} got {}", Outcome::of(&first, None));
+    }
+    if !http.kind.files {
+        return Ok(format!("200, left after {taken} bytes ×{VANISHING}"));
+    }
+    // The server notices when its next write fails; it must say so.
+    let deadline = Instant::now() + PATIENCE;
+    while went_away() - before < VANISHING && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(50));
+    }
+    let noticed = went_away() - before;
+    ensure!(noticed == VANISHING, "only {noticed} of {VANISHING} departures were logged");
+    let size = BIG_FILE >> 20;
+    Ok(format!("200, left after {taken} bytes of {size} MiB ×{VANISHING}; all logged"))
+}
+
+/// [`IDLE`] connections that send nothing, then a normal client. A server
+/// with a thread per connection answers it at once. A pool's workers are each
+/// held by an idle connection until its read timeout, so the normal client,
+/// queued behind all of them, waits about IDLE / workers × the read timeout:
+/// that is step 5's lesson, and the bound says so.
+fn idle_connections(http: &Http) -> Result<String> {
+    let addr = http.server.addr;
+    let (bound, why) = match http.kind.workers {
+        Some(workers) => {
+            let rounds = IDLE.div_ceil(workers as usize) as u32;
+            (
+                READ_TIMEOUT * rounds + PATIENCE,
+                format!("{IDLE} idle / {workers} workers × {READ_TIMEOUT:?} + {PATIENCE:?}"),
+            )
+        }
+        None => (PATIENCE, "a thread each".to_string()),
+    };
+    // Beyond the pool and the kernel's accept queue (128), a connect waits for
+    // a slot, retrying its SYN: give it the whole bound.
+    let idle: Vec<TcpStream> = (0..IDLE).map(|_| connect(addr, bound)).collect::<Result<_>>()?;
+    let began = Instant::now();
+    let reply = exchange(addr, &get("/", ""), false, bound)?;
+    let waited = began.elapsed();
+    drop(idle);
+    ensure!(reply.outcome == Outcome::Status(200), "the normal client got {}", reply.outcome);
+    ensure!(waited <= bound, "the normal client waited {waited:.1?}, over {bound:?} ({why})");
+    Ok(format!("200 after {:.1} s (bound {} s: {why})", waited.as_secs_f64(), bound.as_secs()))
+}
+
+/// [`IN_A_ROW`] ordinary requests, one connection after the other.
+fn connections_in_a_row(http: &Http) -> Result<String> {
+    let began = Instant::now();
+    for n in 0..IN_A_ROW {
+        let reply = exchange(http.server.addr, &get("/", ""), false, PATIENCE)?;
+        ensure!(reply.outcome == Outcome::Status(200), "connection {n} got {}", reply.outcome);
+    }
+    let seconds = began.elapsed().as_secs_f64();
+    Ok(format!("{IN_A_ROW} × 200 in {seconds:.1} s ({:.0}/s)", IN_A_ROW as f64 / seconds))
+}
+
+// Requests.
+
+/// A GET of `target` with a Host header and `headers` (each ending in CRLF).
+fn get(target: &str, headers: &str) -> Vec<u8> {
+    format!("GET {target} HTTP/1.1\r\nHost: battery\r\n{headers}\r\n").into_bytes()
+}
+
+/// A GET of `/` whose head, blank line included, is `size` bytes.
+fn head_of_size(size: usize) -> Vec<u8> {
+    let bare = get("/", "X-Pad: \r\n").len();
+    let head = get("/", &format!("X-Pad: {}\r\n", "p".repeat(size - bare)));
+    assert_eq!(head.len(), size);
+    head
+}
+
+// The client side.
+
+/// One request of a case, and the statuses it may get.
+struct Probe {
+    /// The bytes sent.
+    request: Vec<u8>,
+    /// Whether the client shuts its sending side after them.
+    half_close: bool,
+    /// The answers that are right.
+    accept: &'static [u16],
+}
+
+impl Probe {
+    /// Sends `request` and expects one of `accept`.
+    fn new(request: &[u8], accept: &'static [u16]) -> Probe {
+        Probe { request: request.to_vec(), half_close: false, accept }
+    }
+
+    /// Shuts the client's sending side after the request.
+    fn half_closed(self) -> Probe {
+        Probe { half_close: true, ..self }
+    }
+}
+
+/// Sends each probe on a connection of its own, and checks its answer; says the answers.
+fn probes(http: &Http, probes: &[Probe]) -> Result<String> {
+    let mut answers = Vec::new();
+    for probe in probes {
+        let reply = exchange(http.server.addr, &probe.request, probe.half_close, PATIENCE)?;
+        let sent = String::from_utf8_lossy(&probe.request[..probe.request.len().min(40)]);
+        ensure!(
+            matches!(reply.outcome, Outcome::Status(status) if probe.accept.contains(&status)),
+            "{sent:?}… got {}, expected {:?}",
+            reply.outcome,
+            probe.accept
+        );
+        ensure!(!contains(&reply.bytes, b"root:x:0:0"), "{sent:?}… got /etc/passwd");
+        answers.push(reply.outcome.to_string());
+    }
+    Ok(answers.join(" "))
+}
+
+/// What a server did with a request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Outcome {
+    /// It answered with this status.
+    Status(u16),
+    /// It sent bytes that are not an HTTP answer.
+    NotHttp,
+    /// It closed the connection without a word.
+    Closed,
+    /// It reset the connection without a word.
+    Reset,
+    /// It neither answered nor closed in time.
+    Silent,
+}
+
+impl Outcome {
+    /// Reads the outcome from what came back and how the reading ended.
+    fn of(bytes: &[u8], end: Option<ErrorKind>) -> Outcome {
+        if bytes.is_empty() {
+            return match end {
+                None => Outcome::Closed,
+                Some(ErrorKind::WouldBlock | ErrorKind::TimedOut) => Outcome::Silent,
+                Some(_) => Outcome::Reset,
+            };
+        }
+        let status = bytes.strip_prefix(b"HTTP/1.").and_then(|rest| rest.get(2..5));
+        let status = status.and_then(|digits| std::str::from_utf8(digits).ok()?.parse().ok());
+        status.map_or(Outcome::NotHttp, Outcome::Status)
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Status(status) => write!(f, "{status}"),
+            Outcome::NotHttp => write!(f, "an answer that is not HTTP"),
+            Outcome::Closed => write!(f, "closed"),
+            Outcome::Reset => write!(f, "reset"),
+            Outcome::Silent => write!(f, "no answer in time"),
+        }
+    }
+}
+
+/// What came back for a request.
+struct Reply {
+    /// What the server did.
+    outcome: Outcome,
+    /// Everything it sent.
+    bytes: Vec<u8>,
+}
+
+/// Sends `request` and reads until the server closes, or `patience` runs out.
+fn exchange(
+    addr: SocketAddr,
+    request: &[u8],
+    half_close: bool,
+    patience: Duration,
+) -> Result<Reply> {
+    let deadline = Instant::now() + patience;
+    converse(addr, request, half_close, patience, |stream| read_until_closed(stream, deadline))
+}
+
+/// Reads until the end of the stream, an error, or `deadline`.
+fn read_until_closed(mut stream: &TcpStream, deadline: Instant) -> Reply {
+    let mut bytes = Vec::new();
+    let mut chunk = [0; 16 * 1024];
+    let end = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break Some(ErrorKind::TimedOut);
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => break None,
+            Ok(read) => bytes.extend_from_slice(&chunk[..read]),
+            Err(error) if error.kind() == ErrorKind::Interrupted => {}
+            Err(error) => break Some(error.kind()),
+        }
+    };
+    Reply { outcome: Outcome::of(&bytes, end), bytes }
+}
+
+/// Whether `needle` occurs in `haystack`.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_head_of_a_given_size_has_that_size_and_ends_in_a_blank_line() {
+        let head = head_of_size(MAX_HEAD);
+        assert_eq!(head.len(), MAX_HEAD);
+        assert!(head.ends_with(b"\r\n\r\n"));
+    }
+
+    #[test]
+    fn outcomes_are_read_from_the_status_line_or_the_way_the_stream_ended() {
+        assert_eq!(Outcome::of(b"HTTP/1.0 431 Request Header", None), Outcome::Status(431));
+        assert_eq!(Outcome::of(b"hello", None), Outcome::NotHttp);
+        assert_eq!(Outcome::of(b"", None), Outcome::Closed);
+        assert_eq!(Outcome::of(b"", Some(ErrorKind::ConnectionReset)), Outcome::Reset);
+        assert_eq!(Outcome::of(b"", Some(ErrorKind::WouldBlock)), Outcome::Silent);
+    }
+}
