@@ -6,10 +6,12 @@
 //! SVG drawings from their text sources. `smoke` loads pages of the running
 //! servers in headless Chromium. `battery` runs the reliability battery:
 //! bad input and bad manners against every server, which must still answer.
-//! `browser` opens every page of the book and
-//! of the servers in Chromium and fails on what a reader would see go wrong.
+//! `browser` opens every page of the book and of the servers in Chromium and
+//! fails on what a reader would see go wrong. `bench` measures every web
+//! server beside nginx and Python, and draws the book's performance charts.
 
 mod battery;
+mod bench;
 mod book;
 mod browser;
 mod drawings;
@@ -51,6 +53,19 @@ enum Task {
     Browser,
     /// Run the reliability battery: bad input and bad manners against every server.
     Battery,
+    /// Load every web server with wrk beside nginx and Python, hammer cas; write tables and charts.
+    Bench {
+        /// Seconds each load lasts (shorter for a trial).
+        #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        seconds: u64,
+        /// Measure only these servers (names as in the tables, comma-separated); the
+        /// book's charts and tables are then left alone.
+        #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+        only: Vec<String>,
+        /// Words for the captions, such as "while other builds ran".
+        #[arg(long)]
+        note: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -63,6 +78,9 @@ fn main() -> ExitCode {
         Task::Smoke => smoke::run(&root),
         Task::Browser => browser::run(&root),
         Task::Battery => battery::run(&root),
+        Task::Bench { seconds, only, note } => {
+            bench::run(&root, &bench::Options { seconds, only, note })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,248 @@
+//! `cargo xtask bench`: how fast each web server of the workspace answers,
+//! beside nginx and Python's http.server, and cas passes 3 and 4 under the hammer.
+//!
+//! Each server runs alone on loopback, started afresh for every load, with
+//! its request log off. wrk loads it with `Connection: close` at 1, 16, 64
+//! and 256 connections while its threads, peak memory and CPU time are read
+//! from `/proc`; then `perf stat` counts its context switches per request at
+//! 64 connections. The results are printed as tables and written as a CSV,
+//! SVG charts, and the tables that the performance chapter includes.
+
+mod chart;
+mod load;
+mod report;
+mod servers;
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::Result;
+use testkit::TempDir;
+
+use crate::tools::{self, cargo, target_dir};
+use load::{Outcome, Tools, Wrk};
+use servers::{Kind, Launcher};
+
+/// How many connections wrk keeps open at once, load after load.
+const CONNECTIONS: [u32; 4] = [1, 16, 64, 256];
+
+/// The connection count that the targets and the profile are measured at.
+const TARGET_CONNECTIONS: u32 = 64;
+
+/// How many clients hammer the cas server at once, run after run.
+const HAMMER_CLIENTS: [u32; 2] = [8, TARGET_CLIENTS];
+
+/// The client count that the cas target is measured at.
+const TARGET_CLIENTS: u32 = 32;
+
+/// Increments per hammer client for each second of `--seconds`: at the
+/// default 10 seconds, 32 clients take seconds on two cores, not minutes.
+const INCREMENTS_PER_SECOND: u64 = 200;
+
+/// The longest profile: it needs enough requests to divide by, not more.
+const MAX_PROFILE_SECONDS: u64 = 5;
+
+/// A web server that the benchmark loads.
+struct WebServer {
+    /// Its name in the tables, the CSV and the charts, and for `--only`.
+    name: &'static str,
+    /// How to start it.
+    kind: Kind,
+    /// The path that wrk asks for.
+    path: &'static str,
+}
+
+/// Every web server of the workspace, then the two peers.
+const WEB_SERVERS: [WebServer; 8] = [
+    WebServer { name: "step1-hello", kind: Kind::Ours("step1-hello", &[]), path: "/" },
+    WebServer { name: "step2-service", kind: Kind::Ours("step2-service", &[]), path: "/" },
+    WebServer {
+        name: "step3-multi",
+        kind: Kind::Ours("step3-multi", &["--sleep", "0"]),
+        path: "/",
+    },
+    WebServer {
+        name: "step4-dispatcher",
+        kind: Kind::Ours("step4-dispatcher", &[]),
+        path: "/hello.html",
+    },
+    WebServer { name: "step5-pool", kind: Kind::Ours("step5-pool", &[]), path: "/hello.html" },
+    WebServer { name: "clock-web", kind: Kind::Ours("clock-web", &[]), path: "/" },
+    WebServer { name: "nginx", kind: Kind::Nginx, path: "/" },
+    WebServer { name: "python", kind: Kind::Python, path: "/" },
+];
+
+/// The cas passes that the hammer compares.
+const CAS_PASSES: [&str; 2] = ["cas-pass3", "cas-pass4"];
+
+/// What `cargo xtask bench` is told.
+pub struct Options {
+    /// How long each load lasts.
+    pub seconds: u64,
+    /// Only these servers, when not empty; the book's charts are then left alone.
+    pub only: Vec<String>,
+    /// Words for the caption, such as "while other builds ran".
+    pub note: Option<String>,
+}
+
+impl Options {
+    /// Whether this run measures `server`.
+    fn wants(&self, server: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|name| name == server)
+    }
+}
+
+/// One load of one server, as measured.
+pub struct Run {
+    /// The server.
+    server: &'static str,
+    /// What was asked: the path, or `hammer`.
+    what: &'static str,
+    /// Connections (wrk) or clients (the hammer) at once.
+    connections: u32,
+    /// What the load measured.
+    outcome: Outcome,
+    /// The most threads the server had during the load.
+    peak_threads: u64,
+    /// Its peak resident memory, in KiB.
+    peak_rss_kib: u64,
+    /// The CPU time it used during the load, in seconds.
+    cpu_seconds: f64,
+}
+
+impl Run {
+    /// The server's CPU time per request, in microseconds.
+    fn cpu_us(&self) -> f64 {
+        self.cpu_seconds * 1e6 / self.outcome.requests.max(1) as f64
+    }
+}
+
+/// What a request costs a server, counted by `perf stat` during a load. perf
+/// follows each new thread, which slows down a server that starts one per
+/// connection: its CPU time here is more than without perf.
+pub struct Profile {
+    /// The server.
+    server: &'static str,
+    /// What wrk measured meanwhile.
+    outcome: Outcome,
+    /// Context switches per request.
+    switches: f64,
+    /// CPU time per request, in microseconds.
+    cpu_us: f64,
+}
+
+/// Everything one benchmark run measured.
+#[derive(Default)]
+pub struct Results {
+    /// The web servers under wrk.
+    web: Vec<Run>,
+    /// The per-request costs at [`TARGET_CONNECTIONS`].
+    profiles: Vec<Profile>,
+    /// The cas passes under the hammer.
+    hammer: Vec<Run>,
+}
+
+/// Builds the servers, measures every one, and writes the results.
+pub fn run(root: &Path, options: &Options) -> Result<()> {
+    let tools = Tools::ready()?;
+    let packages = ["step1-hello", "step2-service", "step3-multi", "step4-dispatcher"];
+    let packages = packages.into_iter().chain(["step5-pool", "clock", "cas"]);
+    tools::run(
+        Command::new(cargo())
+            .current_dir(root)
+            .args(["build", "--release"])
+            .args(packages.flat_map(|package| ["-p", package])),
+    )?;
+    let scratch = TempDir::new("xtask-bench");
+    let launcher = Launcher::new(target_dir(root).join("release"), &scratch.0, &tools)?;
+    let machine = report::Machine::now(options)?;
+    println!("{}", machine.caption());
+    println!("nginx and python answer step 5's /hello.html: {} bytes", launcher.page_bytes()?);
+    let wrk = Wrk::new(&tools.wrk, &scratch.0)?;
+    let mut results = Results::default();
+    for server in WEB_SERVERS.iter().filter(|server| options.wants(server.name)) {
+        for connections in CONNECTIONS {
+            let run = load_web(&launcher, &wrk, server, connections, options.seconds)?;
+            println!("{}", report::progress(&run));
+            results.web.push(run);
+        }
+        if let Some(perf) = &tools.perf {
+            let seconds = options.seconds.min(MAX_PROFILE_SECONDS);
+            results.profiles.push(profile(&launcher, &wrk, perf, server, seconds)?);
+        }
+    }
+    let increments = INCREMENTS_PER_SECOND * options.seconds;
+    for pass in CAS_PASSES.into_iter().filter(|pass| options.wants(pass)) {
+        for clients in HAMMER_CLIENTS {
+            let run = hammer(&launcher, pass, clients, increments)?;
+            println!("{}", report::progress(&run));
+            results.hammer.push(run);
+        }
+    }
+    report::write(root, &target_dir(root).join("bench"), &results, &machine, options)
+}
+
+/// Starts `server` afresh and loads it with wrk.
+fn load_web(
+    launcher: &Launcher,
+    wrk: &Wrk,
+    server: &WebServer,
+    connections: u32,
+    seconds: u64,
+) -> Result<Run> {
+    let running = launcher.start(&server.kind)?;
+    let url = format!("http://{}{}", running.addr, server.path);
+    let cpu_before = running.cpu_seconds();
+    let (outcome, peak_threads) =
+        running.peak_threads_while(|| wrk.load(&url, connections, seconds));
+    Ok(Run {
+        server: server.name,
+        what: server.path,
+        connections,
+        outcome: outcome?,
+        peak_threads,
+        peak_rss_kib: running.peak_rss_kib(),
+        cpu_seconds: running.cpu_seconds() - cpu_before,
+    })
+}
+
+/// Starts `server` afresh and loads it at [`TARGET_CONNECTIONS`] while perf counts.
+fn profile(
+    launcher: &Launcher,
+    wrk: &Wrk,
+    perf: &Path,
+    server: &WebServer,
+    seconds: u64,
+) -> Result<Profile> {
+    let running = launcher.start(&server.kind)?;
+    let url = format!("http://{}{}", running.addr, server.path);
+    let (outcome, counts) = load::counting(perf, &running.pids, seconds, || {
+        wrk.load(&url, TARGET_CONNECTIONS, seconds)
+    })?;
+    let requests = outcome.requests.max(1) as f64;
+    Ok(Profile {
+        server: server.name,
+        switches: counts.switches / requests,
+        cpu_us: counts.cpu_ms * 1e3 / requests,
+        outcome,
+    })
+}
+
+/// Starts a cas pass afresh and hammers it.
+fn hammer(launcher: &Launcher, pass: &'static str, clients: u32, increments: u64) -> Result<Run> {
+    let running = launcher.start(&Kind::Cas(pass))?;
+    let stress = launcher.binary("cas-stress");
+    let port = running.addr.port();
+    let cpu_before = running.cpu_seconds();
+    let (outcome, peak_threads) =
+        running.peak_threads_while(|| load::hammer(&stress, port, clients, increments));
+    Ok(Run {
+        server: pass,
+        what: "hammer",
+        connections: clients,
+        outcome: outcome?,
+        peak_threads,
+        peak_rss_kib: running.peak_rss_kib(),
+        cpu_seconds: running.cpu_seconds() - cpu_before,
+    })
+}
