@@ -15,14 +15,13 @@ mod http;
 use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use testkit::Server;
 
-use crate::tools::{self, cargo, target_dir};
+use crate::tools;
 
 /// How long a server may take to drop its lingering connections after a case
 /// (read timeouts of 1 s, and the 2 s the HTTP servers give a client to stop
@@ -84,19 +83,11 @@ struct Row {
 /// Builds the servers, runs every case against each, prints the summary.
 pub fn run(root: &Path) -> Result<()> {
     let started = Instant::now();
-    let packages = PACKAGES.iter().flat_map(|package| ["-p", package]);
-    tools::run(Command::new(cargo()).current_dir(root).args(["build", "--quiet"]).args(packages))?;
-    let binaries = target_dir(root).join("debug");
+    let binaries = tools::build_debug(root, PACKAGES.iter().copied())?;
     let mut report = Report::default();
     http::run(&binaries, &mut report)?;
     cas::run(&binaries, &mut report)?;
     report.summarize(started.elapsed())
-}
-
-/// Starts `binary ARGS…` on a free port, as the tests do.
-fn start(binary: &Path, args: &[&str]) -> Result<Server> {
-    let binary = binary.to_str().context("a UTF-8 path")?;
-    Ok(Server::start(binary, args))
 }
 
 /// Runs `cases` against `subject` one after the other, checking the server

@@ -7,9 +7,8 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result, ensure};
-use testkit::Server;
 
-use crate::tools::{self, cargo, find, target_dir};
+use crate::tools::{self, find, target_dir};
 
 /// The Node project that drives Chromium.
 const CHECKER: &str = ".ci/browser";
@@ -59,13 +58,8 @@ pub fn run(root: &Path) -> Result<()> {
     ensure!(playwright.is_dir(), "playwright-core is not installed: npm ci --prefix {CHECKER}");
     crate::book::check(root)?;
     tools::build_book(root, false)?;
-    let packages = SITES.iter().flat_map(|site| ["-p", site.package]);
-    tools::run(Command::new(cargo()).current_dir(root).args(["build", "--quiet"]).args(packages))?;
-
-    let binary = |name: &str| target_dir(root).join("debug").join(name);
-    let start = |name: &str, args: &[&str]| -> Result<Server> {
-        Ok(Server::start(binary(name).to_str().context("a UTF-8 path")?, args))
-    };
+    let binaries = tools::build_debug(root, SITES.iter().map(|site| site.package))?;
+    let start = |name: &str, args: &[&str]| tools::start(&binaries.join(name), args);
     let book = root.join("mdbook/book");
     let book = book.to_str().context("a UTF-8 path")?;
     let book_server = start("step5-pool", &["--root", book])?;

@@ -6,9 +6,8 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
-use testkit::Server;
 
-use crate::tools::{self, cargo, find, target_dir};
+use crate::tools::{self, find};
 
 /// How long Chromium may take to load one page.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -92,11 +91,9 @@ const PAGES: &[Page] = &[
 pub fn run(root: &Path) -> Result<()> {
     let chromium = find("chromium", "apt-get install chromium")?;
     let curl = find("curl", "apt-get install curl")?;
-    let packages = PAGES.iter().flat_map(|page| ["-p", page.package]);
-    tools::run(Command::new(cargo()).current_dir(root).args(["build", "--quiet"]).args(packages))?;
+    let binaries = tools::build_debug(root, PAGES.iter().map(|page| page.package))?;
     for page in PAGES {
-        let binary = target_dir(root).join("debug").join(page.binary);
-        let server = Server::start(binary.to_str().context("a UTF-8 path")?, page.args);
+        let server = tools::start(&binaries.join(page.binary), page.args)?;
         let url = format!("http://{}{}", server.addr, page.path);
         let (name, expected) = (format!("{} {}", page.binary, page.path), page.expected);
         check_curl(&curl, &url, expected).with_context(|| format!("{name} with curl"))?;

@@ -53,6 +53,21 @@ pub fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
 }
 
+/// Builds the debug binaries of `packages`, and returns where they are.
+pub fn build_debug<'a>(
+    root: &Path,
+    packages: impl IntoIterator<Item = &'a str>,
+) -> Result<PathBuf> {
+    let packages = packages.into_iter().flat_map(|package| ["-p", package]);
+    run(Command::new(cargo()).current_dir(root).args(["build", "--quiet"]).args(packages))?;
+    Ok(target_dir(root).join("debug"))
+}
+
+/// Starts `binary ARGS…` on a free port, as the tests do.
+pub fn start(binary: &Path, args: &[&str]) -> Result<testkit::Server> {
+    Ok(testkit::Server::start(binary.to_str().context("a UTF-8 path")?, args))
+}
+
 /// Runs a command to completion, failing unless it succeeds.
 pub fn run(command: &mut Command) -> Result<()> {
     let status = command.status().with_context(|| format!("cannot run {command:?}"))?;

@@ -11,7 +11,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 use testkit::Server;
 
-use super::{Case, Report, Subject, noise, run_cases, start};
+use super::{Case, Report, Subject, noise, run_cases};
+use crate::tools;
 
 /// The passes under test.
 const PASSES: &[&str] = &["cas-pass2", "cas-pass3", "cas-pass4"];
@@ -62,7 +63,7 @@ const CASES: &[Case<Cas>] = &[
 /// Starts each pass in turn and runs every case against it.
 pub(super) fn run(binaries: &Path, report: &mut Report) -> Result<()> {
     for binary in PASSES {
-        let server = start(&binaries.join(binary), &["--read-timeout", "1"])?;
+        let server = tools::start(&binaries.join(binary), &["--read-timeout", "1"])?;
         run_cases(&Cas { binary, server, stress: binaries.join("cas-stress") }, CASES, report)?;
     }
     Ok(())

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, ensure};
 use testkit::{Server, TempDir};
 
-use super::{Case, Report, Subject, connect, converse, noise, run_cases, start};
+use super::{Case, Report, Subject, connect, converse, noise, run_cases};
+use crate::tools;
 
 /// The largest request head the servers read (`http::MAX_HEAD`).
 const MAX_HEAD: usize = 8 * 1024;
@@ -120,7 +121,7 @@ pub(super) fn run(binaries: &Path, report: &mut Report) -> Result<()> {
         if let Some(workers) = &workers {
             args.extend(["--workers", workers]);
         }
-        let server = start(&binaries.join(kind.binary), &args)?;
+        let server = tools::start(&binaries.join(kind.binary), &args)?;
         run_cases(&Http { kind, server, _root: root }, CASES, report)?;
     }
     Ok(())
