@@ -48,9 +48,7 @@ pub struct WebListen {
 impl WebListen {
     /// Binds the address and says where the server listens: `listening on http://127.0.0.1:8000/`.
     pub fn bind(&self) -> anyhow::Result<TcpListener> {
-        let listener = serverkit::bind(&self.host, self.port)?;
-        println!("listening on http://{}/", listener.local_addr()?);
-        Ok(listener)
+        http1::listen(&self.host, self.port)
     }
 }
 

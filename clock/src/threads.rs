@@ -5,8 +5,6 @@
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 
-use step1_hello::http;
-
 use crate::log;
 
 // ANCHOR: thread_per_client
@@ -22,7 +20,7 @@ pub fn thread_per_client(
         let stream = match connection {
             Ok(stream) => stream,
             Err(error) => {
-                http::accept_failed(error);
+                http1::accept_failed(error);
                 continue;
             }
         };

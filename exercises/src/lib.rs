@@ -11,22 +11,24 @@
 //! | `cas-busy` | the CAS notes: the bad one-process solution |
 //! | `cas-channels` | the CAS notes and PyCSP: the register as a process of its own |
 //!
-//! This library holds what the web servers need beyond their own file: the
-//! listening socket, step 1's HTTP module changed to read request bodies
-//! ([`http`], which a test drives directly too: `diff` it with
-//! `step1-hello/src/http.rs`), and the decoding of a submitted form
-//! ([`form`]). The web servers take step 1's options, `step1_hello::Config`,
-//! and a few of their own.
+//! This library holds what the web servers need beyond `http1`: a handler
+//! that fails gets 500 instead of a dead connection ([`or_500`]), and a
+//! submitted form is decoded ([`form`]). The web servers take step 1's
+//! options, `step1_hello::Config`, and a few of their own.
 
 pub mod form;
-pub mod http;
 
-use std::net::TcpListener;
+use std::panic::{self, AssertUnwindSafe};
 
-/// Binds the address step 1's options name, and says where the server
-/// listens: `listening on http://127.0.0.1:8080/`.
-pub fn listen(config: &step1_hello::Config) -> anyhow::Result<TcpListener> {
-    let listener = serverkit::bind(&config.host, config.port)?;
-    println!("listening on http://{}/", listener.local_addr()?);
-    Ok(listener)
+use http1::{Request, Response};
+
+// ANCHOR: or_500
+/// `handler`, made to answer 500 Internal Server Error when it panics,
+/// instead of leaving the client with a connection closed without a word.
+pub fn or_500(handler: impl FnOnce(&Request) -> Response) -> impl FnOnce(&Request) -> Response {
+    move |request| {
+        panic::catch_unwind(AssertUnwindSafe(|| handler(request)))
+            .unwrap_or_else(|_| http1::error_page(500, "The server failed while answering."))
+    }
 }
+// ANCHOR_END: or_500

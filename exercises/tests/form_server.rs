@@ -58,7 +58,7 @@ fn a_body_too_large_gets_413_before_it_is_sent() {
     let reply = post(&server, &format!("message={}", "x".repeat(93)));
     assert_eq!(reply.status, 413, "{}", reply.head);
     let started = Instant::now();
-    let head = "POST / HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+    let head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
                 Content-Length: 1000000000\r\n\r\n";
     assert_eq!(server.exchange(head.as_bytes()).status, 413);
     assert!(started.elapsed() < Duration::from_secs(1), "waited {:?}", started.elapsed());
@@ -67,12 +67,14 @@ fn a_body_too_large_gets_413_before_it_is_sent() {
 #[test]
 fn a_post_without_its_length_gets_411_and_a_chunked_one_501() {
     let server = Server::start(BINARY, &[]);
-    let reply = server.exchange(b"POST / HTTP/1.1\r\n\r\nname=x");
+    let reply = server.exchange(b"POST / HTTP/1.1\r\nHost: x\r\n\r\nname=x");
     assert_eq!(reply.status, 411, "{}", reply.head);
-    let chunked = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nname=x\r\n0\r\n\r\n";
+    let chunked =
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nname=x\r\n0\r\n\r\n";
     assert_eq!(server.exchange(chunked).status, 501);
-    let reply =
-        server.exchange(b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab");
+    let reply = server.exchange(
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+    );
     assert_eq!(reply.status, 400, "{}", reply.head);
 }
 
@@ -90,11 +92,11 @@ fn a_body_that_stops_short_gets_408_after_the_read_timeout() {
 #[test]
 fn only_urlencoded_forms_are_read_and_bad_escapes_get_400() {
     let server = Server::start(BINARY, &[]);
-    let json = b"POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    let json = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
     assert_eq!(server.exchange(json).status, 415);
     let reply = post(&server, "name=%zz");
     assert_eq!(reply.status, 400, "{}", reply.head);
     assert!(reply.text().contains("not followed by two hex digits"));
-    let with_charset = b"POST / HTTP/1.1\r\nContent-Type: Application/X-WWW-Form-Urlencoded; charset=UTF-8\r\nContent-Length: 6\r\n\r\nname=x";
+    let with_charset = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: Application/X-WWW-Form-Urlencoded; charset=UTF-8\r\nContent-Length: 6\r\n\r\nname=x";
     assert_page_contains(&server.exchange(with_charset), "<td>x</td>");
 }

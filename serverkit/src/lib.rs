@@ -1,10 +1,9 @@
-//! What the cas and clock programs share around their lessons: seconds on the
-//! command line, a listening socket that says where it is, a read that waits
-//! no later than a deadline, and the exit status of `main`.
+//! What every server of the workspace needs around its lesson: seconds on
+//! the command line, a listening socket that says where it is, a read that
+//! waits no later than a deadline, and the exit status of `main`.
 //!
-//! The step crates keep their own copies of such helpers on purpose, so that
-//! each step is complete on its own and a diff between steps shows only the
-//! lesson. The cas and clock crates share this one instead.
+//! The steps, cas and clock all use it, and so does the HTTP library,
+//! `http1`, so that none of them keeps a copy of its own.
 
 use std::io::{self, ErrorKind, Read};
 use std::net::{TcpListener, TcpStream};
@@ -43,6 +42,7 @@ pub fn listen(host: &str, port: u16) -> anyhow::Result<TcpListener> {
     Ok(listener)
 }
 
+// ANCHOR: read_before
 /// Reads once, waiting no later than `deadline`: a peer cannot stretch the
 /// wait by sending a byte at a time.
 pub fn read_before(
@@ -62,6 +62,7 @@ pub fn read_before(
 pub fn is_timeout(error: &io::Error) -> bool {
     matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
+// ANCHOR_END: read_before
 
 /// What `main` returns: success, or the error as one line on stderr and exit status 1.
 pub fn exit_code(result: anyhow::Result<()>) -> ExitCode {

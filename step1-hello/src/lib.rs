@@ -1,18 +1,13 @@
-//! Step 1 of the scalable web server: a thread per connection.
-//!
-//! The Entry loop accepts connections and starts one HTTPsocket thread for
-//! each. That thread reads the request and answers "Hello from HTTPSocket",
-//! followed by what the browser asked for.
-
-pub mod http;
+//! Step 1 of the scalable web server: a thread per connection answers
+//! "Hello from HTTPSocket", and shows what the browser asked for.
 
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-
-use http::{Request, Response};
+use http1::{Request, Response};
+use serverkit::parse_timeout;
 
 /// What the server is told on its command line.
 #[derive(Debug, Clone, Parser)]
@@ -36,13 +31,13 @@ pub struct Config {
 /// The Entry process: accepts connections and starts an HTTPsocket thread for each.
 pub fn run(listener: TcpListener, config: Config) {
     if config.quiet {
-        http::quiet();
+        http1::quiet();
     }
     for connection in listener.incoming() {
         let stream = match connection {
             Ok(stream) => stream,
             Err(error) => {
-                http::accept_failed(error);
+                http1::accept_failed(error);
                 continue;
             }
         };
@@ -60,7 +55,7 @@ pub fn run(listener: TcpListener, config: Config) {
 // ANCHOR: http_socket
 /// The HTTPsocket process: answers one request on its connection, then closes it.
 fn http_socket(stream: TcpStream, read_timeout: Duration) {
-    http::serve(stream, read_timeout, hello);
+    http1::serve(stream, read_timeout, hello);
 }
 // ANCHOR_END: http_socket
 
@@ -69,26 +64,8 @@ fn http_socket(stream: TcpStream, read_timeout: Duration) {
 fn hello(request: &Request) -> Response {
     let page = format!(
         "<h1>Hello from HTTPSocket</h1>\n<p>You asked for:</p>\n<pre>{}</pre>",
-        http::escape(&request.head)
+        http1::escape(&request.head)
     );
-    http::response(200, "OK", &page)
+    http1::response(200, "OK", &page)
 }
 // ANCHOR_END: hello
-
-/// Reads a number of seconds such as `10` or `0.5`.
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    text.parse()
-        .ok()
-        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
-        .ok_or_else(|| format!("`{text}` is not a number of seconds"))
-}
-
-/// Reads a timeout: seconds above zero, since a zero timeout would refuse every request.
-fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let timeout = parse_seconds(text)?;
-    if timeout.is_zero() {
-        Err("a timeout must be more than 0 seconds".into())
-    } else {
-        Ok(timeout)
-    }
-}

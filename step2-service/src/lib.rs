@@ -1,10 +1,6 @@
-//! Step 2 of the scalable web server: a service reached over a channel.
-//!
-//! The Entry loop still starts one HTTPsocket thread per connection, but that
-//! thread no longer makes the page itself: it sends the target and a reply
-//! channel to the HelloWorld service thread, and waits for its answer.
+//! Step 2 of the scalable web server: the HTTPsocket threads ask a
+//! HelloWorld service for the page, over a channel.
 
-pub mod http;
 pub mod services;
 
 use std::net::{TcpListener, TcpStream};
@@ -13,8 +9,9 @@ use std::time::Duration;
 
 use clap::Parser;
 use crossbeam_channel::Sender;
+use http1::{Request, Response};
+use serverkit::parse_timeout;
 
-use http::{Request, Response};
 use services::ServiceRequest;
 
 /// What the server is told on its command line.
@@ -36,19 +33,19 @@ pub struct Config {
 }
 
 // ANCHOR: entry
-/// The Entry process: starts the service, then accepts connections and starts
-/// an HTTPsocket thread for each, holding a writer to the service's channel.
+/// The Entry process: starts the service, then accepts connections and
+/// starts an HTTPsocket thread for each, holding a writer to the request channel.
 pub fn run(listener: TcpListener, config: Config) {
     if config.quiet {
-        http::quiet();
+        http1::quiet();
     }
     let (request_writer, request_reader) = crossbeam_channel::bounded(0);
-    thread::spawn(move || services::hello_world(request_reader));
+    thread::spawn(services::hello_world(request_reader));
     for connection in listener.incoming() {
         let stream = match connection {
             Ok(stream) => stream,
             Err(error) => {
-                http::accept_failed(error);
+                http1::accept_failed(error);
                 continue;
             }
         };
@@ -67,39 +64,18 @@ pub fn run(listener: TcpListener, config: Config) {
 // ANCHOR: http_socket
 /// The HTTPsocket process: answers one request on its connection, then closes it.
 fn http_socket(stream: TcpStream, request_writer: Sender<ServiceRequest>, read_timeout: Duration) {
-    http::serve(stream, read_timeout, |request| ask(&request_writer, request));
+    http1::serve(stream, read_timeout, |request| ask(&request_writer, request));
 }
 // ANCHOR_END: http_socket
 
 // ANCHOR: ask
-/// Sends the target to a service with a fresh reply channel, and waits for the answer.
+/// Sends the target on with a fresh reply channel, and waits for the answer.
 fn ask(request_writer: &Sender<ServiceRequest>, request: &Request) -> Response {
     let (reply_writer, reply_reader) = crossbeam_channel::bounded(1);
     let answer = match request_writer.send((request.target.clone(), reply_writer)) {
         Ok(()) => reply_reader.recv().ok(),
         Err(_) => None,
     };
-    match answer {
-        Some(page) => http::response(200, "OK", &page),
-        None => http::error_page(503, "No service answered."),
-    }
+    answer.unwrap_or_else(|| http1::error_page(503, "No service answered."))
 }
 // ANCHOR_END: ask
-
-/// Reads a number of seconds such as `10` or `0.5`.
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    text.parse()
-        .ok()
-        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
-        .ok_or_else(|| format!("`{text}` is not a number of seconds"))
-}
-
-/// Reads a timeout: seconds above zero, since a zero timeout would refuse every request.
-fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let timeout = parse_seconds(text)?;
-    if timeout.is_zero() {
-        Err("a timeout must be more than 0 seconds".into())
-    } else {
-        Ok(timeout)
-    }
-}

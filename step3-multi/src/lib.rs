@@ -1,11 +1,6 @@
-//! Step 3 of the scalable web server: several services read one channel.
-//!
-//! Instead of one HelloWorld service, `--sleepers` Sleep services read the
-//! same request channel. Each answers at once, then sleeps; while it sleeps it
-//! takes no requests, so once they are all asleep a new request waits for the
-//! first one to wake.
+//! Step 3 of the scalable web server: several Sleep services read one
+//! channel, and while asleep take no requests.
 
-pub mod http;
 pub mod services;
 
 use std::net::{TcpListener, TcpStream};
@@ -13,9 +8,10 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use crossbeam_channel::Sender;
+use crossbeam_channel::{Receiver, Sender};
+use http1::{Request, Response};
+use serverkit::{parse_seconds, parse_timeout};
 
-use http::{Request, Response};
 use services::ServiceRequest;
 
 /// What the server is told on its command line.
@@ -34,33 +30,28 @@ pub struct Config {
     /// Log no requests: for load tests, where writing the log costs more than answering.
     #[arg(long)]
     pub quiet: bool,
-    /// How many Sleep services read the request channel.
+    /// How many Sleep services to start.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub sleepers: usize,
-    /// Seconds each Sleep service sleeps after answering.
+    /// Seconds a Sleep service sleeps when the target has no query, such as `?2`.
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_seconds)]
     pub sleep: Duration,
 }
 
 // ANCHOR: entry
-/// The Entry process: starts the services, then accepts connections and starts
-/// an HTTPsocket thread for each, holding a writer to the services' channel.
+/// The Entry process: starts the services, then accepts connections and
+/// starts an HTTPsocket thread for each, holding a writer to the request channel.
 pub fn run(listener: TcpListener, config: Config) {
     if config.quiet {
-        http::quiet();
+        http1::quiet();
     }
     let (request_writer, request_reader) = crossbeam_channel::bounded(0);
-    for id in 0..config.sleepers {
-        let request_reader = request_reader.clone();
-        thread::spawn(move || services::sleep(id, config.sleep, request_reader));
-    }
-    // Only the sleepers read: with none left, a request gets 503 instead of waiting forever.
-    drop(request_reader);
+    start_services(&config, request_reader);
     for connection in listener.incoming() {
         let stream = match connection {
             Ok(stream) => stream,
             Err(error) => {
-                http::accept_failed(error);
+                http1::accept_failed(error);
                 continue;
             }
         };
@@ -76,42 +67,31 @@ pub fn run(listener: TcpListener, config: Config) {
 }
 // ANCHOR_END: entry
 
+// ANCHOR: start_services
+/// Starts the Sleep services, each with a reader of the request channel. Only
+/// they keep one: with none, a request gets 503 at once instead of waiting forever.
+fn start_services(config: &Config, requests: Receiver<ServiceRequest>) {
+    for id in 0..config.sleepers {
+        thread::spawn(services::sleep(id, config.sleep, requests.clone()));
+    }
+}
+// ANCHOR_END: start_services
+
 // ANCHOR: http_socket
 /// The HTTPsocket process: answers one request on its connection, then closes it.
 fn http_socket(stream: TcpStream, request_writer: Sender<ServiceRequest>, read_timeout: Duration) {
-    http::serve(stream, read_timeout, |request| ask(&request_writer, request));
+    http1::serve(stream, read_timeout, |request| ask(&request_writer, request));
 }
 // ANCHOR_END: http_socket
 
 // ANCHOR: ask
-/// Sends the target to a service with a fresh reply channel, and waits for the answer.
+/// Sends the target on with a fresh reply channel, and waits for the answer.
 fn ask(request_writer: &Sender<ServiceRequest>, request: &Request) -> Response {
     let (reply_writer, reply_reader) = crossbeam_channel::bounded(1);
     let answer = match request_writer.send((request.target.clone(), reply_writer)) {
         Ok(()) => reply_reader.recv().ok(),
         Err(_) => None,
     };
-    match answer {
-        Some(page) => http::response(200, "OK", &page),
-        None => http::error_page(503, "No service answered."),
-    }
+    answer.unwrap_or_else(|| http1::error_page(503, "No service answered."))
 }
 // ANCHOR_END: ask
-
-/// Reads a number of seconds such as `10` or `0.5`.
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    text.parse()
-        .ok()
-        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
-        .ok_or_else(|| format!("`{text}` is not a number of seconds"))
-}
-
-/// Reads a timeout: seconds above zero, since a zero timeout would refuse every request.
-fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let timeout = parse_seconds(text)?;
-    if timeout.is_zero() {
-        Err("a timeout must be more than 0 seconds".into())
-    } else {
-        Ok(timeout)
-    }
-}

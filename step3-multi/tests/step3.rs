@@ -12,6 +12,11 @@ const STEP: Step =
 testkit::http_conventions!(STEP);
 
 #[test]
+fn the_seconds_come_from_the_query_and_bad_ones_get_400() {
+    testkit::dispatcher::the_seconds_come_from_the_query_and_bad_ones_get_400(&STEP);
+}
+
+#[test]
 fn a_sleeper_answers_then_sleeps() {
     let server = Server::start(STEP.binary, &["--sleepers", "1", "--sleep", "0.5"]);
     assert_page_contains(&server.get("/"), "Process 0 is going to sleep for 0.5 seconds");

@@ -7,4 +7,8 @@ const STEP: Step =
     Step { binary: env!("CARGO_BIN_EXE_step4-dispatcher"), args: &[], ok_path: "/hello.html" };
 
 testkit::http_conventions!(STEP);
-testkit::dispatcher_services!(STEP, concat!(env!("CARGO_MANIFEST_DIR"), "/www"));
+testkit::dispatcher_services!(
+    STEP,
+    concat!(env!("CARGO_MANIFEST_DIR"), "/www"),
+    step4_dispatcher::dispatcher::dispatcher
+);

@@ -1,13 +1,7 @@
-//! Step 5 of the scalable web server: a fixed pool of socket workers.
-//!
-//! Instead of a thread per connection, the Entry starts `--workers`
-//! HTTPsocket threads once, and hands each accepted connection to whichever
-//! is idle over one channel. A worker answers one request, closes the
-//! connection, and takes the next. Ctrl-C stops the server cleanly.
+//! Step 5 of the scalable web server: a fixed pool of HTTPsocket workers
+//! takes the connections from one channel; Ctrl-C stops it cleanly.
 
 pub mod dispatcher;
-pub mod files;
-pub mod http;
 pub mod services;
 
 use std::net::{TcpListener, TcpStream};
@@ -18,16 +12,11 @@ use std::time::Duration;
 
 use clap::Parser;
 use crossbeam_channel::{Receiver, Sender, select};
+use http1::{Request, Response};
+use serverkit::{parse_seconds, parse_timeout};
 
 use dispatcher::Registration;
-use http::{Request, Response};
 use services::ServiceRequest;
-
-/// How many Index services the server starts.
-const INDEXES: usize = 2;
-
-/// How many Time services the server starts.
-const TIMES: usize = 2;
 
 /// What the server is told on its command line.
 #[derive(Debug, Clone, Parser)]
@@ -45,14 +34,14 @@ pub struct Config {
     /// Log no requests: for load tests, where writing the log costs more than answering.
     #[arg(long)]
     pub quiet: bool,
-    /// How many Sleep services serve /sleep.html.
+    /// How many Sleep services to start.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub sleepers: usize,
-    /// Seconds a Sleep service sleeps when /sleep.html has no query.
+    /// Seconds a Sleep service sleeps when the target has no query, such as `?2`.
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_seconds)]
     pub sleep: Duration,
     /// The directory whose files are served under /files/.
-    #[arg(long, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/www"), value_parser = parse_directory)]
+    #[arg(long, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/www"), value_parser = http1::files::parse_root)]
     pub root: PathBuf,
     /// How many HTTPsocket workers serve connections, one at a time each.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
@@ -66,7 +55,7 @@ pub struct Config {
 /// what they hold, and returns.
 pub fn run(listener: TcpListener, config: Config) {
     if config.quiet {
-        http::quiet();
+        http1::quiet();
     }
     let (request_writer, request_reader) = crossbeam_channel::bounded(0);
     let (register_writer, register_reader) = crossbeam_channel::bounded(0);
@@ -78,26 +67,28 @@ pub fn run(listener: TcpListener, config: Config) {
         for _ in 0..config.workers {
             let socket_reader = socket_reader.clone();
             let request_writer = request_writer.clone();
-            scope.spawn(move || http_socket(socket_reader, request_writer, config.read_timeout));
+            let spawned =
+                thread::Builder::new().name("HTTPsocket".into()).spawn_scoped(scope, move || {
+                    http_socket(socket_reader, request_writer, config.read_timeout)
+                });
+            if let Err(error) = spawned {
+                eprintln!("cannot start a thread: {error}");
+            }
         }
         for connection in listener.incoming() {
+            match connection {
+                // Accepted means in flight: it is served, even when Ctrl-C came first.
+                Ok(stream) => select! {
+                    send(socket_writer, stream) -> _ => {}
+                    recv(stop) -> _ => {
+                        let _ = socket_writer.send(stream);
+                        break;
+                    }
+                },
+                Err(error) => http1::accept_failed(error),
+            }
             if stop.try_recv().is_ok() {
                 break;
-            }
-            let stream = match connection {
-                Ok(stream) => stream,
-                Err(error) => {
-                    http::accept_failed(error);
-                    continue;
-                }
-            };
-            select! {
-                send(socket_writer, stream) -> _ => {}
-                recv(stop) -> _ => {
-                    // Accepted already: it is in flight, so it is served too.
-                    let _ = socket_writer.send(stream);
-                    break;
-                }
             }
         }
         eprintln!("stopping: the workers finish what they hold");
@@ -111,15 +102,13 @@ pub fn run(listener: TcpListener, config: Config) {
 
 // ANCHOR: start_services
 /// Starts every service. Each registers itself with the Dispatcher before its
-/// thread starts, so no request arrives before its service is known.
+/// thread starts, so that no request comes first.
 fn start_services(config: &Config, register: Sender<Registration>) {
     for id in 0..config.sleepers {
         thread::spawn(services::sleep(id, config.sleep, &register));
     }
-    for id in 0..INDEXES {
+    for id in 0..2 {
         thread::spawn(services::index(id, &register));
-    }
-    for id in 0..TIMES {
         thread::spawn(services::time(id, &register));
     }
     thread::spawn(services::hello_world(&register));
@@ -136,20 +125,20 @@ fn http_socket(
     read_timeout: Duration,
 ) {
     for stream in sockets {
-        http::serve(stream, read_timeout, |request| ask(&request_writer, request));
+        http1::serve(stream, read_timeout, |request| ask(&request_writer, request));
     }
 }
 // ANCHOR_END: http_socket
 
 // ANCHOR: ask
-/// Sends the target to the Dispatcher with a fresh reply channel, and waits for the answer.
+/// Sends the target on with a fresh reply channel, and waits for the answer.
 fn ask(request_writer: &Sender<ServiceRequest>, request: &Request) -> Response {
     let (reply_writer, reply_reader) = crossbeam_channel::bounded(1);
     let answer = match request_writer.send((request.target.clone(), reply_writer)) {
         Ok(()) => reply_reader.recv().ok(),
         Err(_) => None,
     };
-    answer.unwrap_or_else(|| http::error_page(503, "No service answered."))
+    answer.unwrap_or_else(|| http1::error_page(503, "No service answered."))
 }
 // ANCHOR_END: ask
 
@@ -177,29 +166,3 @@ fn stop_on_ctrl_c(listener: &TcpListener) -> Receiver<()> {
     stop_reader
 }
 // ANCHOR_END: stop
-
-/// Reads a number of seconds such as `10` or `0.5`.
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    text.parse()
-        .ok()
-        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
-        .ok_or_else(|| format!("`{text}` is not a number of seconds"))
-}
-
-/// Reads a timeout: seconds above zero, since a zero timeout would refuse every request.
-fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let timeout = parse_seconds(text)?;
-    if timeout.is_zero() {
-        Err("a timeout must be more than 0 seconds".into())
-    } else {
-        Ok(timeout)
-    }
-}
-
-/// Reads a directory, as a canonical path: the file service compares paths
-/// against it to refuse any that lead out.
-fn parse_directory(text: &str) -> Result<PathBuf, String> {
-    let directory =
-        PathBuf::from(text).canonicalize().map_err(|error| format!("{text}: {error}"))?;
-    if directory.is_dir() { Ok(directory) } else { Err(format!("{text} is not a directory")) }
-}

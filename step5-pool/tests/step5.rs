@@ -12,7 +12,11 @@ const STEP: Step =
     Step { binary: env!("CARGO_BIN_EXE_step5-pool"), args: &[], ok_path: "/hello.html" };
 
 testkit::http_conventions!(STEP);
-testkit::dispatcher_services!(STEP, concat!(env!("CARGO_MANIFEST_DIR"), "/www"));
+testkit::dispatcher_services!(
+    STEP,
+    concat!(env!("CARGO_MANIFEST_DIR"), "/www"),
+    step5_pool::dispatcher::dispatcher
+);
 
 /// Idle clients hold workers until the read timeout frees them: with two
 /// workers and two idle connections, a third client waits about that long,
@@ -87,4 +91,36 @@ fn ctrl_c_serves_the_connection_the_entry_holds() {
     assert_page_contains(&busy, "is going to sleep for 0 seconds");
     assert_page_contains(&held, "Hello World at ");
     assert_eq!(server.wait_for_exit(Duration::from_secs(5)).code(), Some(0));
+}
+
+/// A connection the Entry accepts after the stop message came is in flight
+/// too, and served. The Ctrl-C handler's own wake-up connection is one: it
+/// sends nothing, so its worker logs it as closed without a request.
+#[test]
+fn ctrl_c_serves_a_connection_accepted_after_the_stop() {
+    let mut server = STEP.start(&[]);
+    assert_page_contains(&server.get("/hello.html"), "Hello World at ");
+    server.interrupt();
+    assert_eq!(server.wait_for_exit(Duration::from_secs(5)).code(), Some(0));
+    server.wait_for_log("closed without a request");
+}
+
+/// Every worker of the pool is a thread named HTTPsocket, as in steps 1 to 4.
+#[test]
+fn the_workers_are_named_httpsocket() {
+    let server = STEP.start(&["--workers", "3"]);
+    let named = || {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", server.pid())).unwrap();
+        tasks
+            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+            .filter(|name| name.trim() == "HTTPsocket")
+            .count()
+    };
+    // The workers start after the `listening on` line; a request is served only once one has.
+    assert_page_contains(&server.get("/hello.html"), "Hello World at ");
+    let deadline = Instant::now() + testkit::PATIENCE;
+    while named() < 3 && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(named(), 3);
 }

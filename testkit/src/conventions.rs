@@ -34,7 +34,11 @@ macro_rules! http_conventions {
             head_gets_the_head_only,
             request_in_pieces_gets_the_same_answer,
             absolute_target_is_understood,
-            other_methods_get_405,
+            known_methods_get_405_with_allow_and_unknown_ones_501,
+            http_1_1_needs_exactly_one_host,
+            a_later_http_1_minor_version_is_served_as_1_1,
+            a_target_over_the_limit_gets_414,
+            a_page_says_how_it_may_be_cached,
             oversized_head_gets_431_and_the_next_client_is_served,
             silent_client_does_not_stall_others,
             empty_line_before_the_request_is_ignored,
@@ -94,22 +98,81 @@ pub fn request_in_pieces_gets_the_same_answer(step: &Step) {
 /// A target in absolute form (`GET http://host/path`) means the same as its path.
 pub fn absolute_target_is_understood(step: &Step) {
     let server = step.start(&[]);
-    let request = format!("GET http://{}{} HTTP/1.1\r\n\r\n", server.addr, step.ok_path);
+    let request =
+        format!("GET http://{0}{1} HTTP/1.1\r\nHost: {0}\r\n\r\n", server.addr, step.ok_path);
     assert_eq!(server.exchange(request.as_bytes()).status, 200);
 }
 
-/// Anything but GET and HEAD is refused with 405 and the `Allow` header.
-pub fn other_methods_get_405(step: &Step) {
+/// A method HTTP defines but the server does not answer gets 405 and the
+/// `Allow` header; a word HTTP does not define as a method gets 501 (RFC 9110, 15.6.2).
+pub fn known_methods_get_405_with_allow_and_unknown_ones_501(step: &Step) {
     let server = step.start(&[]);
-    for request in [
-        "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello".to_string(),
-        "DELETE / HTTP/1.1\r\n\r\n".to_string(),
-        "BREW /pot HTTP/1.1\r\n\r\n".to_string(),
-    ] {
+    for request in ["DELETE / HTTP/1.1\r\nHost: x\r\n\r\n", "TRACE / HTTP/1.0\r\n\r\n"] {
         let reply = server.exchange(request.as_bytes());
         assert_eq!(reply.status, 405, "{request:?} got {}", reply.head);
-        assert_eq!(reply.header("Allow"), Some("GET, HEAD"));
+        let allow = reply.header("Allow").unwrap_or_default();
+        assert!(allow.starts_with("GET, HEAD"), "{request:?}: Allow: {allow}");
     }
+    for request in ["BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n", "get / HTTP/1.0\r\n\r\n"] {
+        let reply = server.exchange(request.as_bytes());
+        assert_eq!(reply.status, 501, "{request:?} got {}", reply.head);
+        assert!(reply.text().contains("501 Not Implemented"));
+    }
+}
+
+/// An HTTP/1.1 request names its `Host` exactly once (RFC 9112, 3.2); an
+/// HTTP/1.0 request may leave it out.
+pub fn http_1_1_needs_exactly_one_host(step: &Step) {
+    let server = step.start(&[]);
+    let path = step.ok_path;
+    for request in [
+        format!("GET {path} HTTP/1.1\r\n\r\n"),
+        format!("GET {path} HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+        format!("GET {path} HTTP/1.1\r\nHost: a b\r\n\r\n"),
+        format!("GET {path} HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n"),
+    ] {
+        let reply = server.exchange(request.as_bytes());
+        assert_eq!(reply.status, 400, "{request:?} got {}", reply.head);
+    }
+    assert_eq!(server.exchange(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes()).status, 200);
+}
+
+/// HTTP/1.2 would be a version of 1.x that we do not know; a server answers
+/// it as the highest 1.x it speaks (RFC 9110, 2.5).
+pub fn a_later_http_1_minor_version_is_served_as_1_1(step: &Step) {
+    let server = step.start(&[]);
+    let reply =
+        server.exchange(format!("GET {} HTTP/1.2\r\nHost: x\r\n\r\n", step.ok_path).as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.head);
+}
+
+/// A target of [`MAX_TARGET`](http1::MAX_TARGET) bytes is read (and
+/// answered as the server answers that path); one byte more gets 414, and so
+/// does one far over the head's size limit, while the client still sends it.
+pub fn a_target_over_the_limit_gets_414(step: &Step) {
+    let server = step.start(&[]);
+    let under = step.ok_path.trim_end_matches('/');
+    let longest = format!("{under}/{}", "a".repeat(http1::MAX_TARGET - under.len() - 1));
+    let reply = server.get(&longest);
+    assert!(!matches!(reply.status, 400 | 414 | 431), "{}", reply.head);
+    let reply = server.get(&format!("{longest}a"));
+    assert_eq!(reply.status, 414, "{}", reply.head);
+    assert!(reply.text().contains("414 URI Too Long"));
+    let start = format!("GET /{}", "a".repeat(16 * 1024));
+    let rest = format!("{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(48 * 1024));
+    let reply =
+        server.exchange_in_pieces(&[start.as_bytes(), rest.as_bytes()], Duration::from_millis(200));
+    assert_eq!(reply.status, 414, "{}", reply.head);
+}
+
+/// A page made for the request (it ends with the time) says `no-store`, so
+/// that a browser asks again; a file says when it last changed.
+pub fn a_page_says_how_it_may_be_cached(step: &Step) {
+    let server = step.start(&[]);
+    let reply = server.get(step.ok_path);
+    let made = reply.header("Cache-Control") == Some("no-store");
+    let file = reply.header("Last-Modified").is_some_and(|date| date.ends_with(" GMT"));
+    assert!(made != file, "{}", reply.head);
 }
 
 /// A 64 KiB header is refused with 431, even while the client is still sending

@@ -1,14 +1,26 @@
 //! The behaviour of the Dispatcher and its services, which steps 4 and 5
-//! share, as checks that each runs against its own binary with
-//! [`dispatcher_services!`](crate::dispatcher_services).
+//! share, as checks that each runs against its own binary, and its own
+//! `dispatcher` function, with [`dispatcher_services!`](crate::dispatcher_services).
 
 use std::fs;
 use std::io::{Read, Write};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crossbeam_channel::{Receiver, Sender};
+use http1::Response;
+
 use crate::TempDir;
 use crate::conventions::{Step, assert_page_contains};
+
+/// What a service receives: a target, and where to send the answer.
+type ServiceRequest = (String, Sender<Response>);
+
+/// What a service sends to register: a path, and its request channel.
+type Registration = (String, Sender<ServiceRequest>);
+
+/// A step's Dispatcher process: registrations and requests in.
+pub type Dispatcher = fn(Receiver<Registration>, Receiver<ServiceRequest>);
 
 /// A step with a Dispatcher, and the directory it serves by default.
 pub struct Site {
@@ -19,16 +31,29 @@ pub struct Site {
 }
 
 /// Expands to one `#[test]` per check, each run against `$step`, a
-/// [`Step`], whose default `--root` is `$www`.
+/// [`Step`], whose default `--root` is `$www`, and its [`Dispatcher`] function.
 #[macro_export]
 macro_rules! dispatcher_services {
-    ($step:expr, $www:expr) => {
+    ($step:expr, $www:expr, $dispatcher:expr) => {
+        #[test]
+        fn a_dead_instance_is_forgotten_and_the_live_one_gets_every_request() {
+            $crate::dispatcher::a_dead_instance_is_forgotten_and_the_live_one_gets_every_request(
+                $dispatcher,
+            );
+        }
+        #[test]
+        fn when_every_instance_has_ended_the_waiting_get_503() {
+            $crate::dispatcher::when_every_instance_has_ended_the_waiting_get_503($dispatcher);
+        }
+        #[test]
+        fn the_seconds_come_from_the_query_and_bad_ones_get_400() {
+            $crate::dispatcher::the_seconds_come_from_the_query_and_bad_ones_get_400(&$step);
+        }
         $crate::dispatcher_services!(@tests $step, $www;
             each_service_answers_on_its_path,
             the_query_string_is_not_part_of_the_route,
             an_unknown_path_gets_404_naming_it,
             the_fourth_sleep_waits_and_others_do_not,
-            the_seconds_come_from_the_query_and_bad_ones_get_400,
             both_index_instances_serve,
             files_come_back_byte_for_byte_with_their_type,
             a_directory_is_served_by_its_index_and_needs_its_slash,
@@ -52,9 +77,15 @@ macro_rules! dispatcher_services {
 /// Every service answers on its own path, and the Index links to them all.
 pub fn each_service_answers_on_its_path(site: &Site) {
     let server = site.step.start(&[]);
-    assert_page_contains(&server.get("/hello.html"), "Hello World at ");
-    assert_page_contains(&server.get("/time.html"), "The time is ");
-    assert_page_contains(&server.get("/sleep.html?0"), "is going to sleep for 0 seconds");
+    for (path, text) in [
+        ("/hello.html", "Hello World at "),
+        ("/time.html", "The time is "),
+        ("/sleep.html?0", "is going to sleep for 0 seconds"),
+    ] {
+        let reply = server.get(path);
+        assert_page_contains(&reply, text);
+        assert_eq!(reply.header("Cache-Control"), Some("no-store"), "{path}");
+    }
     for index in ["/", "/index.html"] {
         let reply = server.get(index);
         assert_page_contains(&reply, "Served by process ");
@@ -77,7 +108,7 @@ pub fn an_unknown_path_gets_404_naming_it(site: &Site) {
     let server = site.step.start(&[]);
     let reply = server.get("/nope?x=1");
     assert_eq!(reply.status, 404);
-    assert!(reply.text().contains("Service '/nope' not found!"), "{}", reply.text());
+    assert!(reply.text().contains("Service &#39;/nope&#39; not found!"), "{}", reply.text());
 }
 
 /// Three sleepers take three requests at once; a fourth waits for one to
@@ -113,8 +144,9 @@ pub fn the_fourth_sleep_waits_and_others_do_not(site: &Site) {
 }
 
 /// `/sleep.html?S` sleeps S seconds; what is not 0 to 60 seconds gets 400.
-pub fn the_seconds_come_from_the_query_and_bad_ones_get_400(site: &Site) {
-    let server = site.step.start(&["--sleepers", "1"]);
+/// Step 3's sleepers read the query too.
+pub fn the_seconds_come_from_the_query_and_bad_ones_get_400(step: &Step) {
+    let server = step.start(&["--sleepers", "1"]);
     assert_page_contains(
         &server.get("/sleep.html?0.25"),
         "Process 0 is going to sleep for 0.25 seconds",
@@ -136,7 +168,8 @@ pub fn both_index_instances_serve(site: &Site) {
     }
 }
 
-/// Files under the root come back unchanged, with the type their name says.
+/// Files under the root come back unchanged, with the type their name says,
+/// and the time they last changed.
 pub fn files_come_back_byte_for_byte_with_their_type(site: &Site) {
     let server = site.step.start(&[]);
     for (name, kind) in [
@@ -148,6 +181,11 @@ pub fn files_come_back_byte_for_byte_with_their_type(site: &Site) {
         let reply = server.get(&format!("/files/{name}"));
         assert_eq!(reply.status, 200, "{name}");
         assert_eq!(reply.header("Content-Type"), Some(kind), "{name}");
+        let modified = fs::metadata(format!("{}/{name}", site.www)).unwrap().modified().unwrap();
+        let modified = chrono::DateTime::<chrono::Utc>::from(modified);
+        let date = modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        assert_eq!(reply.header("Last-Modified"), Some(date.as_str()), "{name}");
+        assert_eq!(reply.header("Cache-Control"), None, "{name}");
         assert_eq!(reply.body, fs::read(format!("{}/{name}", site.www)).unwrap(), "{name}");
     }
 }
@@ -250,4 +288,49 @@ pub fn a_large_file_is_streamed_not_held_in_memory(site: &Site) {
     assert!(received > SIZE && received < SIZE + 512, "received {received} bytes");
     let peak_kib = server.status("VmHWM");
     assert!(peak_kib < 30 * 1024, "peak resident memory {peak_kib} KiB");
+}
+
+/// Starts `dispatcher` with a `/time.html` service of two instances, the
+/// first of which has already ended; returns the request writer and the live
+/// instance's request reader.
+fn dispatcher_with_a_dead_instance(
+    dispatcher: Dispatcher,
+) -> (Sender<ServiceRequest>, Receiver<ServiceRequest>) {
+    let (register_writer, register_reader) = crossbeam_channel::bounded(0);
+    let (request_writer, request_reader) = crossbeam_channel::bounded(0);
+    thread::spawn(move || dispatcher(register_reader, request_reader));
+    let (dead, _) = crossbeam_channel::bounded::<ServiceRequest>(0);
+    let (live, live_reader) = crossbeam_channel::bounded(0);
+    register_writer.send(("/time.html".into(), dead)).unwrap();
+    register_writer.send(("/time.html".into(), live)).unwrap();
+    (request_writer, live_reader)
+}
+
+/// Sends a request for `/time.html` and returns its reply reader.
+fn ask_for_the_time(request_writer: &Sender<ServiceRequest>) -> Receiver<Response> {
+    let (reply_writer, reply_reader) = crossbeam_channel::bounded(1);
+    request_writer.send(("/time.html".into(), reply_writer)).unwrap();
+    reply_reader
+}
+
+/// An instance that has ended looks ready to the Dispatcher's Alt: a send to
+/// it fails at once. The Dispatcher forgets it, and the request goes to the
+/// live instance, every time.
+pub fn a_dead_instance_is_forgotten_and_the_live_one_gets_every_request(dispatcher: Dispatcher) {
+    let (request_writer, live) = dispatcher_with_a_dead_instance(dispatcher);
+    for _ in 0..20 {
+        let reply = ask_for_the_time(&request_writer);
+        let (target, reply_writer) = live.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(target, "/time.html");
+        reply_writer.send(http1::response(200, "OK", "now")).unwrap();
+        assert!(reply.recv().is_ok());
+    }
+}
+
+/// When every instance of a service has ended, the requests waiting for it get 503.
+pub fn when_every_instance_has_ended_the_waiting_get_503(dispatcher: Dispatcher) {
+    let (request_writer, live) = dispatcher_with_a_dead_instance(dispatcher);
+    drop(live);
+    let reply = ask_for_the_time(&request_writer).recv_timeout(Duration::from_secs(5));
+    assert_eq!(reply.map(|reply| reply.status()).ok(), Some(503));
 }

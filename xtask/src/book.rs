@@ -20,11 +20,13 @@ const DIFFS: &[(&str, &str, &str)] = &[
     ("cas-pass3.diff", "cas/src/bin/cas-pass2.rs", "cas/src/bin/cas-pass3.rs"),
     ("cas-pass4.diff", "cas/src/bin/cas-pass3.rs", "cas/src/bin/cas-pass4.rs"),
     ("exercise-cas-channels.diff", "cas/src/bin/cas-pass3.rs", "exercises/src/bin/cas-channels.rs"),
-    ("exercise-http-post.diff", "step1-hello/src/http.rs", "exercises/src/http.rs"),
 ];
 
 /// Where the generated diffs live, inside the book's sources.
 const DIFF_DIR: &str = "mdbook/src/diffs";
+
+/// The longest diff between two steps: a diff is read whole, and shows one idea.
+const MAX_STEP_DIFF_LINES: usize = 300;
 
 /// Runs both checks and reports every problem found, not just the first.
 pub fn check(root: &Path) -> Result<()> {
@@ -46,13 +48,18 @@ pub fn write_diffs(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The diffs that differ from what the sources give, or are missing.
+/// The diffs that differ from what the sources give, or are missing, and
+/// the diffs between steps that are too long to read as one idea.
 fn stale_diffs(root: &Path) -> Result<Vec<String>> {
     let mut stale = Vec::new();
     for (name, diff) in diffs(root)? {
         let path = root.join(DIFF_DIR).join(&name);
         if fs::read_to_string(&path).ok().as_deref() != Some(diff.as_str()) {
             stale.push(format!("{DIFF_DIR}/{name} is stale: run `cargo xtask diffs`"));
+        }
+        let lines = diff.lines().count();
+        if name.starts_with("step") && lines > MAX_STEP_DIFF_LINES {
+            stale.push(format!("{name} has {lines} lines, over {MAX_STEP_DIFF_LINES}"));
         }
     }
     Ok(stale)

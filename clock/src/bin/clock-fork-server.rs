@@ -18,7 +18,6 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use crossbeam_channel::{Receiver, bounded, select};
-use step1_hello::http;
 
 use clock::cli::{self, Listen, parse_seconds, parse_timeout};
 use clock::message::{Message, NoMessage};
@@ -102,7 +101,7 @@ fn accept_in_background(listener: TcpListener) -> anyhow::Result<Receiver<TcpStr
                         return;
                     }
                 }
-                Err(error) => http::accept_failed(error),
+                Err(error) => http1::accept_failed(error),
             }
         }
     };

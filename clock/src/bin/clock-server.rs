@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use step1_hello::http;
 
 use clock::cli::{self, Listen, parse_timeout};
 use clock::message::{self, Message};
@@ -36,7 +35,7 @@ fn run(listener: TcpListener, config: &Config) {
     for connection in listener.incoming() {
         match connection {
             Ok(stream) => tell_the_time(stream, config.read_timeout),
-            Err(error) => http::accept_failed(error),
+            Err(error) => http1::accept_failed(error),
         }
     }
 }

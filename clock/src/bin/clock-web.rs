@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use step1_hello::http::{self, Request, Response};
+use http1::{Request, Response};
 
 use clock::cli::{self, WebListen, parse_timeout};
 use clock::threads::thread_per_client;
@@ -36,18 +36,18 @@ fn main() -> ExitCode {
 /// Serves each connection on a thread of its own, as Python's `ThreadingHTTPServer` does.
 fn run(listener: TcpListener, config: &Config) {
     if config.quiet {
-        http::quiet();
+        http1::quiet();
     }
     let read_timeout = config.read_timeout;
-    thread_per_client(listener, move |stream| http::serve(stream, read_timeout, do_get));
+    thread_per_client(listener, move |stream| http1::serve(stream, read_timeout, do_get));
 }
 
 /// What the server answers to a GET: the page on `/`, "not found" on every other path.
 fn do_get(request: &Request) -> Response {
     if request.target == "/" {
-        http::response(200, "OK", "<h1 style=\"text-align: center\">hello client</h1>")
+        http1::response(200, "OK", "<h1 style=\"text-align: center\">hello client</h1>")
     } else {
-        http::error_page(404, &format!("{} not found", request.target))
+        http1::error_page(404, &format!("{} not found", request.target))
     }
 }
 // ANCHOR_END: run

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use step1_hello::http::{self, Request, Response, escape};
+use http1::{Request, Response, escape};
 
 use clock::cli::{self, WebListen, parse_timeout};
 use clock::log;
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
 /// Draws the secret and serves each connection on a thread of its own.
 fn run(listener: TcpListener, config: &Config) {
     if config.quiet {
-        http::quiet();
+        http1::quiet();
     }
     let secret = config.secret.clone().unwrap_or_else(|| {
         let drawn = WORDS[rand::random_range(..WORDS.len())];
@@ -59,7 +59,7 @@ fn run(listener: TcpListener, config: &Config) {
     let game = Arc::new(Game::default());
     let read_timeout = config.read_timeout;
     thread_per_client(listener, move |stream| {
-        http::serve(stream, read_timeout, |request| page(request, &secret, &game))
+        http1::serve(stream, read_timeout, |request| page(request, &secret, &game))
     });
 }
 
@@ -73,7 +73,7 @@ fn page(request: &Request, secret: &str, game: &Game) -> Response {
              the slash in the address bar, as in <code>/banana</code>.</p>",
             secret.chars().count()
         );
-        return http::response(200, "OK", &rules);
+        return http1::response(200, "OK", &rules);
     }
     let verdict = game.judge(guess.eq_ignore_ascii_case(secret));
     let said = match verdict {
@@ -81,6 +81,6 @@ fn page(request: &Request, secret: &str, game: &Game) -> Response {
         Verdict::Right => format!("{} is the secret word, and you found it first!", escape(guess)),
         Verdict::Found => "Somebody has found the secret word already.".into(),
     };
-    http::response(200, "OK", &format!("<h1>{}</h1>\n<p>{said}</p>", verdict.as_str()))
+    http1::response(200, "OK", &format!("<h1>{}</h1>\n<p>{said}</p>", verdict.as_str()))
 }
 // ANCHOR_END: run

@@ -2,8 +2,8 @@
 //! python-csp's basic web server, which answers every GET with the same page,
 //! made to answer with the files of a directory.
 //!
-//! It keeps step 1's shape, a thread per connection, and answers with step
-//! 4's file service, which keeps every answer inside the directory and takes
+//! It keeps step 1's shape, a thread per connection, and answers with
+//! `http1::files`, which keeps every answer inside the directory and takes
 //! each file's type from its name.
 
 use std::net::TcpListener;
@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use clap::Parser;
 use clock::threads::thread_per_client;
-use step4_dispatcher::files;
-use step4_dispatcher::http::{self, Request, Response};
+use http1::files;
+use http1::{Request, Response};
 
 /// What the server is told on its command line: step 1's options, and its own.
 #[derive(Debug, Parser)]
@@ -24,25 +24,26 @@ struct Options {
     #[command(flatten)]
     web: step1_hello::Config,
     /// The directory whose files are served under /files/.
-    #[arg(long, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../step4-dispatcher/www"), value_parser = parse_directory)]
+    #[arg(long, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../step4-dispatcher/www"), value_parser = files::parse_root)]
     root: PathBuf,
 }
 
 fn main() -> ExitCode {
     let options = Options::parse();
-    serverkit::exit_code(exercises::listen(&options.web).map(|listener| run(listener, options)))
+    let listening = http1::listen(&options.web.host, options.web.port);
+    serverkit::exit_code(listening.map(|listener| run(listener, options)))
 }
 
 // ANCHOR: run
 /// The Entry loop of step 1: a thread per connection, each answering from the files.
 fn run(listener: TcpListener, options: Options) {
     if options.web.quiet {
-        http::quiet();
+        http1::quiet();
     }
     let root = Arc::new(options.root);
     let read_timeout = options.web.read_timeout;
     thread_per_client(listener, move |stream| {
-        http::serve(stream, read_timeout, |request| answer(&root, request));
+        http1::serve(stream, read_timeout, |request| answer(&root, request));
     });
 }
 
@@ -54,17 +55,9 @@ fn answer(root: &Path, request: &Request) -> Response {
     }
     if path == "/" || path == "/files" {
         let page = format!("<p>The files are at <a href=\"{0}\">{0}</a></p>", files::PREFIX);
-        return http::response(301, "Moved Permanently", &page)
+        return http1::response(301, "Moved Permanently", &page)
             .with_header("Location", files::PREFIX);
     }
-    http::error_page(404, "Files are served under /files/.")
+    http1::error_page(404, "Files are served under /files/.")
 }
 // ANCHOR_END: run
-
-/// Reads a directory, as a canonical path: `files::answer` compares paths
-/// against it to refuse any that lead out.
-fn parse_directory(text: &str) -> Result<PathBuf, String> {
-    let directory =
-        PathBuf::from(text).canonicalize().map_err(|error| format!("{text}: {error}"))?;
-    if directory.is_dir() { Ok(directory) } else { Err(format!("{text} is not a directory")) }
-}

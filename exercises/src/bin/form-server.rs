@@ -1,17 +1,16 @@
 //! The exercises "More status codes" and "A form sent with POST": a page
 //! with an HTML form, and the page that shows what was sent with it.
 //!
-//! Step 1's shape, a thread per connection, over the crate's copy of step
-//! 1's `http` module, which reads a POST's body and gives the statuses step 1
-//! does not.
+//! Step 1's shape, a thread per connection. `http1` reads the body of a POST
+//! when the server says it takes one; a handler that fails gets 500.
 
 use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::Parser;
 use clock::threads::thread_per_client;
-use exercises::form;
-use exercises::http::{self, Request, Response, error_page, escape};
+use exercises::{form, or_500};
+use http1::{Request, Response, Rules, error_page, escape};
 
 /// What the server is told on its command line: step 1's options, and its own.
 #[derive(Debug, Parser)]
@@ -27,27 +26,32 @@ struct Options {
 
 fn main() -> ExitCode {
     let options = Options::parse();
-    serverkit::exit_code(exercises::listen(&options.web).map(|listener| run(listener, &options)))
+    let listening = http1::listen(&options.web.host, options.web.port);
+    serverkit::exit_code(listening.map(|listener| run(listener, &options)))
 }
 
-/// The Entry loop of step 1: a thread per connection.
+// ANCHOR: run
+/// The Entry loop of step 1: a thread per connection, which takes a form by POST.
 fn run(listener: TcpListener, options: &Options) {
     if options.web.quiet {
-        http::quiet();
+        http1::quiet();
     }
-    let (read_timeout, max_body) = (options.web.read_timeout, options.max_body);
-    thread_per_client(listener, move |stream| http::serve(stream, read_timeout, max_body, answer));
+    let rules = Rules {
+        read_timeout: options.web.read_timeout,
+        methods: &["GET", "HEAD", "POST"],
+        max_body: options.max_body,
+    };
+    thread_per_client(listener, move |stream| http1::serve_with(stream, &rules, or_500(answer)));
 }
+// ANCHOR_END: run
 
 // ANCHOR: answer
-/// The form for GET, what it sent for POST; `/` is the only page.
+/// What it sent for a POST, the form for a GET or HEAD; `/` is the only page.
 fn answer(request: &Request) -> Response {
     let path = request.target.split('?').next().unwrap_or_default();
     match (path, request.method.as_str()) {
-        ("/", "GET" | "HEAD") => http::response(200, "OK", FORM),
         ("/", "POST") => sent(request),
-        ("/", _) => error_page(405, "This page answers GET, HEAD and POST.")
-            .with_header("Allow", "GET, HEAD, POST"),
+        ("/", _) => http1::response(200, "OK", FORM),
         _ => error_page(404, "There is one page here: /."),
     }
 }
@@ -71,7 +75,7 @@ fn sent(request: &Request) -> Response {
         .collect();
     let table = format!("<table style=\"white-space: pre-wrap\">\n{rows}</table>");
     let page = format!("<h1>You sent</h1>\n{table}\n<p><a href=\"/\">Send more</a></p>");
-    http::response(200, "OK", &page)
+    http1::response(200, "OK", &page)
 }
 // ANCHOR_END: answer
 

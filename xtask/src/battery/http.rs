@@ -1,6 +1,6 @@
 //! The battery's cases against the workspace's HTTP servers: steps 1 to 5 and
 //! clock's two web servers. They all read requests with the same careful
-//! module, so they must all give the same answers to the same bad input.
+//! library, `http1`, so they must all give the same answers to the same bad input.
 
 use std::fmt;
 use std::io::{ErrorKind, Read, Write};
@@ -15,8 +15,7 @@ use testkit::{Server, TempDir};
 use super::{Case, Report, Subject, connect, converse, noise, run_cases};
 use crate::tools;
 
-/// The largest request head the servers read (`http::MAX_HEAD`).
-const MAX_HEAD: usize = 8 * 1024;
+use http1::{MAX_HEAD, MAX_TARGET};
 
 /// The read timeout the servers run with here, so that idle clients cost little time.
 const READ_TIMEOUT: Duration = Duration::from_secs(1);
@@ -98,6 +97,7 @@ const CASES: &[Case<Http>] = &[
     Case { name: "1,000 headers", run: many_headers },
     Case { name: "unknown methods", run: unknown_methods },
     Case { name: "absolute-form targets", run: absolute_targets },
+    Case { name: "no Host, two Hosts, a bad Host", run: hosts },
     Case { name: "bad percent-encoding", run: bad_percent_encoding },
     Case { name: "very long and non-UTF-8 paths", run: odd_paths },
     Case { name: "a body on GET", run: body_on_get },
@@ -189,15 +189,18 @@ fn many_headers(http: &Http) -> Result<String> {
     probes(http, &[Probe::new(&get("/", &large), &[431]), Probe::new(&get("/", &small), &[200])])
 }
 
-/// Methods the servers do not answer (405), and ones that are not words (400).
+/// Methods HTTP defines that the servers do not answer (405), words that
+/// HTTP does not define as methods (501), and ones that are not words (400).
 fn unknown_methods(http: &Http) -> Result<String> {
     let with = |method: &str| format!("{method} / HTTP/1.1\r\nHost: battery\r\n\r\n").into_bytes();
     probes(
         http,
         &[
-            Probe::new(&with("BREW"), &[405]),
-            Probe::new(&with("PROPFIND"), &[405]),
-            Probe::new(&with("get"), &[405]),
+            Probe::new(&with("DELETE"), &[405]),
+            Probe::new(&with("CONNECT"), &[405]),
+            Probe::new(&with("BREW"), &[501]),
+            Probe::new(&with("PROPFIND"), &[501]),
+            Probe::new(&with("get"), &[501]),
             Probe::new(&with("G(T"), &[400]),
             Probe::new(&with("\u{e9}T\u{e9}"), &[400]),
         ],
@@ -215,6 +218,19 @@ fn absolute_targets(http: &Http) -> Result<String> {
             Probe::new(&get("ftp://example.com/", ""), &[400]),
             Probe::new(&get("*", ""), &[400]),
             Probe::new(&get("example.com:80", ""), &[400]),
+        ],
+    )
+}
+
+/// An HTTP/1.1 request must name its Host once, and a host name is not any text.
+fn hosts(http: &Http) -> Result<String> {
+    probes(
+        http,
+        &[
+            Probe::new(b"GET / HTTP/1.1\r\n\r\n", &[400]),
+            Probe::new(b"GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n", &[400]),
+            Probe::new(b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", &[400]),
+            Probe::new(b"GET / HTTP/1.0\r\n\r\n", &[200]),
         ],
     )
 }
@@ -237,16 +253,16 @@ fn bad_percent_encoding(http: &Http) -> Result<String> {
     probes(http, &sent)
 }
 
-/// A path as long as the head allows, one far longer, and paths of bytes that are not UTF-8.
+/// A path as long as a target may be, one far longer, and paths of bytes that are not UTF-8.
 fn odd_paths(http: &Http) -> Result<String> {
-    let long = format!("/{}", "a".repeat(MAX_HEAD - 64));
+    let long = format!("/{}", "a".repeat(MAX_TARGET - 1));
     let longer = format!("/{}", "a".repeat(100_000));
     let raw = b"GET /\xff\xfe\xc0\xaf HTTP/1.1\r\nHost: battery\r\n\r\n";
     probes(
         http,
         &[
             Probe::new(&get(&long, ""), &[200, 404]),
-            Probe::new(&get(&longer, ""), &[431]),
+            Probe::new(&get(&longer, ""), &[414]),
             Probe::new(raw, &[400]),
             Probe::new(&get("/%ff%fe%c0%af", ""), &[200, 400, 404]),
         ],

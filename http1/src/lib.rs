@@ -1,0 +1,105 @@
+//! HTTP/1.x for the workspace's web servers: one request per connection,
+//! read and answered safely.
+//!
+//! A server decides *what* to answer, in a handler that turns a [`Request`]
+//! into a [`Response`]. This crate does the rest: it reads the request head
+//! within a size limit and a deadline, checks it against the rules of RFC 9110
+//! and RFC 9112, writes a correct answer, logs one line, and closes the
+//! connection without losing the answer. A slow, oversized or garbled request
+//! costs a log line: never a crash, never a stuck thread. It also serves the
+//! files of a directory, and nothing outside it ([`files`]).
+//!
+//! The book's chapters "Speaking HTTP safely" and "Serving files safely" read
+//! it top to bottom. Production servers parse with `httparse` and serve with
+//! `hyper`; this crate is written to be read, and to show what those take
+//! care of.
+
+mod close;
+pub mod files;
+mod log;
+mod read;
+mod request;
+mod response;
+
+use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
+
+pub use log::{accept_failed, quiet};
+pub use request::{MAX_HEAD, MAX_TARGET, Request, Version, parse};
+pub use response::{Response, error_page, escape, file, response};
+
+use read::Failure;
+
+/// What a server takes from its clients.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// How long a client may take to send its request, head and body.
+    pub read_timeout: Duration,
+    /// The methods the handler answers. Another method that HTTP defines gets
+    /// 405 with an `Allow` header that lists these; one it does not, 501.
+    pub methods: &'static [&'static str],
+    /// The largest body read, by its `Content-Length` (413 beyond). With 0,
+    /// no body is read: a GET has none.
+    pub max_body: usize,
+}
+
+impl Rules {
+    /// GET and HEAD, and no body: what the steps answer.
+    pub fn get_and_head(read_timeout: Duration) -> Rules {
+        Rules { read_timeout, methods: &["GET", "HEAD"], max_body: 0 }
+    }
+}
+
+// ANCHOR: listen
+/// Binds `host:port` and says where the server listens, on stdout:
+/// `listening on http://127.0.0.1:8080/`.
+pub fn listen(host: &str, port: u16) -> anyhow::Result<TcpListener> {
+    let listener = serverkit::bind(host, port)?;
+    println!("listening on http://{}/", listener.local_addr()?);
+    Ok(listener)
+}
+// ANCHOR_END: listen
+
+// ANCHOR: serve
+/// Serves one request on `stream`, answered by `handler`, then closes the
+/// connection. Only GET and HEAD reach the handler; the answer to HEAD is
+/// sent without its body.
+pub fn serve(
+    stream: TcpStream,
+    read_timeout: Duration,
+    handler: impl FnOnce(&Request) -> Response,
+) {
+    serve_with(stream, &Rules::get_and_head(read_timeout), handler);
+}
+
+/// Serves one request as `rules` say, answered by `handler`, then closes the connection.
+pub fn serve_with(
+    mut stream: TcpStream,
+    rules: &Rules,
+    handler: impl FnOnce(&Request) -> Response,
+) {
+    match read::read_request(&mut stream, rules) {
+        Ok(request) => {
+            let response = handler(&request);
+            reply(stream, request.request_line(), response, Some(&request));
+        }
+        Err(Failure::Answer(first_line, response)) => reply(stream, &first_line, response, None),
+        Err(Failure::Silent(why)) => log::log(&stream, || why),
+    }
+}
+
+/// Sends `response` to `request` (none if it could not be read), logs it,
+/// and closes the connection.
+fn reply(mut stream: TcpStream, first_line: &str, response: Response, request: Option<&Request>) {
+    let status = response.status();
+    let head_only = request.is_some_and(|request| request.method == "HEAD");
+    let line = || log::printable(first_line);
+    match response.write_to(&mut stream, head_only) {
+        Ok(sent) => log::log(&stream, || format!("\"{}\" {status} {sent}", line())),
+        Err(error) => {
+            log::log(&stream, || format!("\"{}\" {status} - client went away: {error}", line()))
+        }
+    }
+    close::close(stream, request.is_some_and(Request::sent_all));
+}
+// ANCHOR_END: serve

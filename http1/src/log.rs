@@ -1,0 +1,77 @@
+//! One log line per request, and the local time it shows.
+
+use std::io::{self, Write};
+use std::net::TcpStream;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, Local, Offset, Utc};
+
+/// Whether this crate logs; `quiet` turns it off.
+static LOGGING: AtomicBool = AtomicBool::new(true);
+
+// ANCHOR: log
+/// Logs an accept that failed, then pauses, since the cause (say, no file
+/// descriptors left) rarely clears at once and retrying at full speed would spin.
+pub fn accept_failed(error: io::Error) {
+    let line = format!("- - - [{}] accept failed: {error}\n", timestamp());
+    let _ = io::stderr().write_all(line.as_bytes());
+    thread::sleep(Duration::from_millis(100));
+}
+
+/// Logs nothing from now on: for load tests, where writing the log would
+/// cost more than answering.
+pub fn quiet() {
+    LOGGING.store(false, Ordering::Relaxed);
+}
+
+/// Writes one line to stderr in the common log format of Python's
+/// http.server: who asked, when, and `what` happened. Nothing is asked of the
+/// system, not even the client's address, unless the line is written. The
+/// line is made first and written whole: one system call, where `eprintln!`
+/// makes one for each piece of its format.
+pub(crate) fn log(stream: &TcpStream, what: impl FnOnce() -> String) {
+    if !LOGGING.load(Ordering::Relaxed) {
+        return;
+    }
+    let peer = stream.peer_addr().map_or("-".into(), |addr| addr.ip().to_string());
+    let line = format!("{peer} - - [{}] {}\n", timestamp(), what());
+    let _ = io::stderr().write_all(line.as_bytes());
+}
+
+/// Text from the network made safe for a log line: control characters escaped, length capped.
+pub(crate) fn printable(text: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    let mut chars = text.escape_debug();
+    let shown: String = chars.by_ref().take(MAX_CHARS).collect();
+    if chars.next().is_some() { shown + "…" } else { shown }
+}
+// ANCHOR_END: log
+
+/// The local time as the log shows it: `21/Nov/2026 14:26:33`.
+fn timestamp() -> String {
+    local_now().format("%d/%b/%Y %H:%M:%S").to_string()
+}
+
+// ANCHOR: local_now
+/// The local time now.
+///
+/// chrono's `Local` reads the system's time-zone file the first time each
+/// thread asks, and step 1 starts a thread per connection: that would be a
+/// file opened, examined and read for every request. So we ask `Local` for
+/// the offset from UTC once a minute, and every thread shares the answer.
+pub(crate) fn local_now() -> DateTime<FixedOffset> {
+    /// The minute (since 1970) when the offset was last asked for, and the offset.
+    static OFFSET: Mutex<Option<(i64, FixedOffset)>> = Mutex::new(None);
+    let now = Utc::now();
+    let minute = now.timestamp().div_euclid(60);
+    let mut cached = OFFSET.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let offset = match *cached {
+        Some((asked, offset)) if asked == minute => offset,
+        _ => cached.insert((minute, Local::now().offset().fix())).1,
+    };
+    now.with_timezone(&offset)
+}
+// ANCHOR_END: local_now
