@@ -30,6 +30,7 @@ pub use response::{Response, error_page, escape, file, response};
 
 use read::Failure;
 
+// ANCHOR: rules
 /// What a server takes from its clients.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules {
@@ -49,6 +50,7 @@ impl Rules {
         Rules { read_timeout, methods: &["GET", "HEAD"], max_body: 0 }
     }
 }
+// ANCHOR_END: rules
 
 // ANCHOR: listen
 /// Binds `host:port` and says where the server listens, on stdout:
@@ -78,26 +80,35 @@ pub fn serve_with(
     rules: &Rules,
     handler: impl FnOnce(&Request) -> Response,
 ) {
+    let peer = log::peer(&stream);
     match read::read_request(&mut stream, rules) {
         Ok(request) => {
             let response = handler(&request);
-            reply(stream, request.request_line(), response, Some(&request));
+            reply(stream, &peer, request.request_line(), response, Some(&request));
         }
-        Err(Failure::Answer(first_line, response)) => reply(stream, &first_line, response, None),
-        Err(Failure::Silent(why)) => log::log(&stream, || why),
+        Err(Failure::Answer(first_line, response)) => {
+            reply(stream, &peer, &first_line, response, None)
+        }
+        Err(Failure::Silent(why)) => log::log(&peer, || why),
     }
 }
 
 /// Sends `response` to `request` (none if it could not be read), logs it,
 /// and closes the connection.
-fn reply(mut stream: TcpStream, first_line: &str, response: Response, request: Option<&Request>) {
+fn reply(
+    mut stream: TcpStream,
+    peer: &str,
+    first_line: &str,
+    response: Response,
+    request: Option<&Request>,
+) {
     let status = response.status();
     let head_only = request.is_some_and(|request| request.method == "HEAD");
     let line = || log::printable(first_line);
     match response.write_to(&mut stream, head_only) {
-        Ok(sent) => log::log(&stream, || format!("\"{}\" {status} {sent}", line())),
+        Ok(sent) => log::log(peer, || format!("\"{}\" {status} {sent}", line())),
         Err(error) => {
-            log::log(&stream, || format!("\"{}\" {status} - client went away: {error}", line()))
+            log::log(peer, || format!("\"{}\" {status} - client went away: {error}", line()))
         }
     }
     close::close(stream, request.is_some_and(Request::sent_all));

@@ -27,16 +27,24 @@ pub fn quiet() {
     LOGGING.store(false, Ordering::Relaxed);
 }
 
+/// The client's address, for the log: asked of the system once, when the
+/// connection is new (a client that has left no longer has one), and not at
+/// all when nothing is logged.
+pub(crate) fn peer(stream: &TcpStream) -> String {
+    if !LOGGING.load(Ordering::Relaxed) {
+        return String::new();
+    }
+    stream.peer_addr().map_or("-".into(), |addr| addr.ip().to_string())
+}
+
 /// Writes one line to stderr in the common log format of Python's
-/// http.server: who asked, when, and `what` happened. Nothing is asked of the
-/// system, not even the client's address, unless the line is written. The
-/// line is made first and written whole: one system call, where `eprintln!`
-/// makes one for each piece of its format.
-pub(crate) fn log(stream: &TcpStream, what: impl FnOnce() -> String) {
+/// http.server: who asked, when, and `what` happened. The line is made only
+/// if it is written, and made first and written whole: one system call,
+/// where `eprintln!` makes one for each piece of its format.
+pub(crate) fn log(peer: &str, what: impl FnOnce() -> String) {
     if !LOGGING.load(Ordering::Relaxed) {
         return;
     }
-    let peer = stream.peer_addr().map_or("-".into(), |addr| addr.ip().to_string());
     let line = format!("{peer} - - [{}] {}\n", timestamp(), what());
     let _ = io::stderr().write_all(line.as_bytes());
 }

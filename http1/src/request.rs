@@ -14,6 +14,7 @@ pub const MAX_TARGET: usize = 8000;
 const KNOWN_METHODS: [&str; 9] =
     ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
+// ANCHOR: request
 /// A request that parsed: what the client asked for.
 #[derive(Debug)]
 pub struct Request {
@@ -40,6 +41,7 @@ pub enum Version {
     /// HTTP/1.1, and any later 1.x, which a server may answer as 1.1 (RFC 9110, 2.5).
     Http11,
 }
+// ANCHOR_END: request
 
 // ANCHOR: parse
 /// Parses a head: `METHOD TARGET HTTP/1.x`, then `Name: value` lines. An
@@ -137,6 +139,7 @@ fn origin_form(target: &str) -> Option<String> {
     Some(rest.find('/').map_or("/".into(), |path| rest[path..].into()))
 }
 
+// ANCHOR: check_version
 /// Accepts HTTP/1.x; another well-formed version gets 505.
 fn check_version(version: &str) -> Result<Version, Response> {
     let number = version.strip_prefix("HTTP/").unwrap_or_default().as_bytes();
@@ -149,6 +152,7 @@ fn check_version(version: &str) -> Result<Version, Response> {
         _ => Err(bad_request("The version is not HTTP/1.0 or HTTP/1.1.")),
     }
 }
+// ANCHOR_END: check_version
 
 /// The bytes allowed in a method or a header name (RFC 9110 calls them `tchar`).
 fn is_token_byte(byte: u8) -> bool {

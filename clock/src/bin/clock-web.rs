@@ -1,6 +1,6 @@
 //! The lecture's web server, Python's `BaseHTTPServer` example: `GET /` gets
 //! the "hello client" page, any other path "PATH not found" with status 404.
-//! The HTTP itself is the workspace's careful module from step 1.
+//! The HTTP itself is the workspace's library, `http1`.
 
 use std::net::TcpListener;
 use std::process::ExitCode;
