@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: how fast each web server of the workspace answers,
-//! beside nginx and Python's http.server, and cas passes 3 and 4 under the hammer.
+//! beside the servers a student would write first (a thread per connection,
+//! the Rust book's pool), nginx and Python's http.server, and cas passes 3
+//! and 4 under the hammer.
 //!
 //! Each server runs alone on loopback, started afresh for every load, with
 //! its request log off. wrk loads it with `Connection: close` at 1, 16, 64
@@ -52,8 +54,8 @@ struct WebServer {
     path: &'static str,
 }
 
-/// Every web server of the workspace, then the two peers.
-const WEB_SERVERS: [WebServer; 8] = [
+/// Every web server of the workspace, then the peers.
+const WEB_SERVERS: [WebServer; 10] = [
     WebServer { name: "step1-hello", kind: Kind::Ours("step1-hello", &[]), path: "/" },
     WebServer { name: "step2-service", kind: Kind::Ours("step2-service", &[]), path: "/" },
     WebServer {
@@ -68,6 +70,8 @@ const WEB_SERVERS: [WebServer; 8] = [
     },
     WebServer { name: "step5-pool", kind: Kind::Ours("step5-pool", &[]), path: "/hello.html" },
     WebServer { name: "clock-web", kind: Kind::Ours("clock-web", &[]), path: "/" },
+    WebServer { name: "naive-threads", kind: Kind::Peer("naive-threads"), path: "/" },
+    WebServer { name: "book-pool", kind: Kind::Peer("book-pool"), path: "/" },
     WebServer { name: "nginx", kind: Kind::Nginx, path: "/" },
     WebServer { name: "python", kind: Kind::Python, path: "/" },
 ];
@@ -146,7 +150,7 @@ pub struct Results {
 pub fn run(root: &Path, options: &Options) -> Result<()> {
     let tools = Tools::ready()?;
     let packages = ["step1-hello", "step2-service", "step3-multi", "step4-dispatcher"];
-    let packages = packages.into_iter().chain(["step5-pool", "clock", "cas"]);
+    let packages = packages.into_iter().chain(["step5-pool", "clock", "cas", "bench-peers"]);
     tools::run(
         Command::new(cargo())
             .current_dir(root)

@@ -18,13 +18,15 @@ const LEGEND_WIDTH: u32 = 190;
 const CAPTION_HEIGHT: u32 = 44;
 
 /// One colour per server, in the order the lines come.
-const COLOURS: [RGBColor; 8] = [
+const COLOURS: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
     RGBColor(214, 39, 40),
     RGBColor(148, 103, 189),
     RGBColor(140, 86, 75),
+    RGBColor(23, 190, 207),
+    RGBColor(188, 189, 34),
     RGBColor(0, 0, 0),
     RGBColor(150, 150, 150),
 ];

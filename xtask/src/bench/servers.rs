@@ -35,6 +35,8 @@ pub enum Kind {
     Ours(&'static str, &'static [&'static str]),
     /// A cas server pass, which logs every request: its log goes nowhere.
     Cas(&'static str),
+    /// A Rust peer of `bench-peers`, answering the fixed page: its binary.
+    Peer(&'static str),
     /// nginx, answering the fixed page.
     Nginx,
     /// Python's `ThreadingHTTPServer`, answering the fixed page.
@@ -71,7 +73,13 @@ impl Launcher {
             python: tools.python.clone(),
             nginx_page: nginx_string(&page)?,
         };
-        for (peer, kind) in [("nginx", Kind::Nginx), ("python", Kind::Python)] {
+        let peers = [
+            ("naive-threads", Kind::Peer("naive-threads")),
+            ("book-pool", Kind::Peer("book-pool")),
+            ("nginx", Kind::Nginx),
+            ("python", Kind::Python),
+        ];
+        for (peer, kind) in peers {
             let answer = fetch(launcher.start(&kind)?.addr, "/")?;
             ensure!(answer == page, "{peer} answers another page than step 5's /hello.html");
         }
@@ -96,6 +104,10 @@ impl Launcher {
                 Stdio::inherit(),
             ),
             Kind::Cas(binary) => start_listening(&mut ours(&self.bin, binary), Stdio::null()),
+            Kind::Peer(binary) => start_listening(
+                Command::new(self.bin.join(binary)).arg(self.scratch.join("page.html")),
+                Stdio::null(),
+            ),
             Kind::Python => {
                 let mut python = Command::new(&self.python);
                 let script = python.arg(self.scratch.join("peer.py"));
