@@ -3,10 +3,11 @@
 // Chromium, and fails on anything a reader would see go wrong: a console
 // error, a failed request, a broken image, a link or #anchor that leads
 // nowhere, a file served with the wrong Content-Type, a search that finds
-// nothing, or the book looking different through step 5.
+// nothing, the book looking different through step 5, or a server's page
+// without the text it must show.
 //
 // `cargo xtask browser` builds the book, starts the servers and runs this:
-//   node check.mjs --book DIR --book-url URL --out DIR [--page NAME=URL]...
+//   node check.mjs --book DIR --book-url URL --out DIR [--page NAME=URL=TEXT]...
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -111,9 +112,17 @@ try {
   await checkServedTypes(sources[1].base);
 
   const context = await browser.newContext();
-  const names = new Map(options.page.map((spec) => splitOnce(spec, '=').reverse()));
-  const serverName = (url) => `${names.get(url)} ${new URL(url).pathname}`;
-  const servers = await visitAll(context, [...names.keys()], 'server', serverName);
+  const pages = new Map(options.page.map((spec) => {
+    const [name, rest] = splitOnce(spec, '=');
+    const [url, shows] = splitOnce(rest, '=');
+    return [url, { name, shows }];
+  }));
+  const serverName = (url) => `${pages.get(url).name} ${new URL(url).pathname}`;
+  const servers = await visitAll(context, [...pages.keys()], 'server', serverName);
+  for (const [url, facts] of servers) {
+    const { shows } = pages.get(url);
+    if (facts && !facts.text.includes(shows)) fail(`server ${serverName(url)}`, `shows no "${shows}"`);
+  }
   await checkServerLinks(context, servers, serverName);
   await context.close();
 } finally {
@@ -235,6 +244,7 @@ function pageFacts() {
   return {
     ids: [...document.querySelectorAll('[id], a[name]')].map((element) => element.id || element.name),
     links: [...document.querySelectorAll('a[href]')].map((link) => link.href),
+    text: document.body?.innerText ?? '',
     look: {
       title: document.title,
       body: style('body', ['font-family', 'font-size', 'color', 'background-color']),

@@ -14,7 +14,7 @@ testkit::http_conventions!(STEP);
 
 /// A directory with a few files of different kinds, and the server serving it.
 fn serve_samples() -> (TempDir, Server) {
-    let root = TempDir::new("file-server");
+    let root = TempDir::new().unwrap();
     let binary: Vec<u8> = (0..=255).collect();
     let files: [(&str, &[u8]); 9] = [
         ("index.html", b"<h1>home</h1>"),
@@ -28,11 +28,11 @@ fn serve_samples() -> (TempDir, Server) {
         ("sub/page.html", b"<p>sub</p>"),
     ];
     for (name, bytes) in files {
-        let path = root.0.join(name);
+        let path = root.path().join(name);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, bytes).unwrap();
     }
-    let server = Server::start(BINARY, &["--root", root.0.to_str().unwrap()]);
+    let server = Server::start(BINARY, &["--root", root.path().to_str().unwrap()]);
     (root, server)
 }
 
@@ -42,7 +42,7 @@ fn files_come_back_byte_for_byte() {
     for name in ["index.html", "photo.JPG", "sub/page.html"] {
         let reply = server.get(&format!("/files/{name}"));
         assert_eq!(reply.status, 200, "{name}: {}", reply.head);
-        assert_eq!(reply.body, fs::read(root.0.join(name)).unwrap(), "{name}");
+        assert_eq!(reply.body, fs::read(root.path().join(name)).unwrap(), "{name}");
     }
 }
 

@@ -226,14 +226,16 @@ pub fn paths_out_of_the_root_are_refused(site: &Site) {
 
 /// A symbolic link is followed only when it stays inside the root.
 pub fn a_symlink_out_of_the_root_is_refused_and_one_inside_is_followed(site: &Site) {
-    let outside = TempDir::new("step4-outside");
-    let root = TempDir::new("step4-root");
-    fs::write(outside.0.join("secret.txt"), "the secret").unwrap();
-    fs::write(root.0.join("with space.txt"), "inside").unwrap();
-    std::os::unix::fs::symlink(outside.0.join("secret.txt"), root.0.join("secret.txt")).unwrap();
-    std::os::unix::fs::symlink(&outside.0, root.0.join("elsewhere")).unwrap();
-    std::os::unix::fs::symlink(root.0.join("with space.txt"), root.0.join("alias.txt")).unwrap();
-    let server = site.step.start(&["--root", root.0.to_str().unwrap()]);
+    let outside = TempDir::new().unwrap();
+    let root = TempDir::new().unwrap();
+    fs::write(outside.path().join("secret.txt"), "the secret").unwrap();
+    fs::write(root.path().join("with space.txt"), "inside").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), root.path().join("secret.txt"))
+        .unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.path().join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(root.path().join("with space.txt"), root.path().join("alias.txt"))
+        .unwrap();
+    let server = site.step.start(&["--root", root.path().to_str().unwrap()]);
     for path in ["/files/secret.txt", "/files/elsewhere/secret.txt"] {
         let reply = server.get(path);
         assert_eq!(reply.status, 403, "{path}");
@@ -272,9 +274,9 @@ pub fn head_on_a_file_gets_its_length_and_no_body(site: &Site) {
 /// below the file's size: it is streamed from disk, not read into memory.
 pub fn a_large_file_is_streamed_not_held_in_memory(site: &Site) {
     const SIZE: usize = 64 * 1024 * 1024;
-    let root = TempDir::new("step4-large");
-    fs::write(root.0.join("large.bin"), vec![7u8; SIZE]).unwrap();
-    let server = site.step.start(&["--root", root.0.to_str().unwrap()]);
+    let root = TempDir::new().unwrap();
+    fs::write(root.path().join("large.bin"), vec![7u8; SIZE]).unwrap();
+    let server = site.step.start(&["--root", root.path().to_str().unwrap()]);
     let mut stream = server.connect();
     stream.write_all(b"GET /files/large.bin HTTP/1.0\r\n\r\n").unwrap();
     let mut received = 0;
@@ -286,7 +288,7 @@ pub fn a_large_file_is_streamed_not_held_in_memory(site: &Site) {
         }
     }
     assert!(received > SIZE && received < SIZE + 512, "received {received} bytes");
-    let peak_kib = server.status("VmHWM");
+    let peak_kib = server.status().vmhwm.expect("VmHWM");
     assert!(peak_kib < 30 * 1024, "peak resident memory {peak_kib} KiB");
 }
 

@@ -7,55 +7,115 @@
 pub mod conventions;
 pub mod dispatcher;
 pub mod lines;
+pub mod servers;
 
 pub use lines::LineClient;
+pub use tempfile::TempDir;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use wait_timeout::ChildExt;
 
 /// How long a test waits for any answer before it fails instead of hanging.
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
-/// A server binary running for one test; killed when dropped.
+/// A server process, started for a test or a check; killed when dropped.
 pub struct Server {
     /// The running process.
     child: Child,
-    /// Where it listens, read from its `listening on` line.
+    /// Where it listens.
     pub addr: SocketAddr,
-    /// Every line it has written to stderr so far.
+    /// Every line it has written to stderr so far, unless told to drop them.
     log: Arc<Mutex<Vec<String>>>,
 }
 
+/// What becomes of a server's stderr.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Log {
+    /// Kept, for [`Server::log`] and for the message if it fails to start.
+    Kept,
+    /// Thrown away: a server that logs every request under a load.
+    Dropped,
+}
+
 impl Server {
-    /// Starts `binary --port 0 ARGS…` and waits for its `listening on` line.
+    /// Starts `binary --port 0 ARGS…` and waits for its `listening on` line;
+    /// panics, with what the server said, if that does not come.
     pub fn start(binary: &str, args: &[&str]) -> Server {
-        let mut child = Command::new(binary)
-            .args(["--port", "0"])
-            .args(args)
+        let mut command = Command::new(binary);
+        command.args(["--port", "0"]).args(args);
+        Server::launch(&mut command, Log::Kept).unwrap_or_else(|error| panic!("{error:#}"))
+    }
+
+    /// Starts `command` and reads where it listens from its first line,
+    /// `listening on ADDR`, waiting at most [`PATIENCE`].
+    pub fn launch(command: &mut Command, log: Log) -> Result<Server> {
+        let (sender, first_line) = crossbeam_channel::bounded(1);
+        let mut server = Server::spawn(command, log)?;
+        let stdout = server.child.stdout.take().expect("stdout is piped");
+        thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let line = first_line.recv_timeout(PATIENCE).unwrap_or_default();
+        match parse_listening_line(&line) {
+            Some(addr) => server.addr = addr,
+            None => server.fail(command, &format!("printed {line:?}, not `listening on ADDR`"))?,
+        }
+        Ok(server)
+    }
+
+    /// Starts `command`, which says nothing when ready, and waits at most
+    /// [`PATIENCE`] until `addr` takes connections.
+    pub fn launch_at(command: &mut Command, addr: SocketAddr) -> Result<Server> {
+        let mut server = Server::spawn(command, Log::Kept)?;
+        server.addr = addr;
+        let deadline = Instant::now() + PATIENCE;
+        while TcpStream::connect(addr).is_err() {
+            if Instant::now() > deadline || server.child.try_wait()?.is_some() {
+                server.fail(command, &format!("does not listen on {addr}"))?;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        Ok(server)
+    }
+
+    /// Spawns the process, its stderr collected by a thread of its own.
+    fn spawn(command: &mut Command, log: Log) -> Result<Server> {
+        let stderr = if log == Log::Kept { Stdio::piped() } else { Stdio::null() };
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(stderr)
             .spawn()
-            .unwrap_or_else(|error| panic!("cannot start {binary}: {error}"));
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
-        let lines = Arc::clone(&log);
-        thread::spawn(move || {
-            for line in stderr.lines().map_while(Result::ok) {
-                lines.lock().unwrap().push(line);
-            }
-        });
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().expect("stdout is piped"))
-            .read_line(&mut first)
-            .expect("read the listening line");
-        let addr = parse_listening_line(&first)
-            .unwrap_or_else(|| panic!("{binary} printed {first:?}, not `listening on ADDR`"));
-        Server { child, addr, log }
+            .with_context(|| format!("cannot start {command:?}"))?;
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        if let Some(stderr) = child.stderr.take() {
+            let lines = Arc::clone(&lines);
+            thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    lines.lock().unwrap().push(line);
+                }
+            });
+        }
+        Ok(Server { child, addr: SocketAddr::from(([0, 0, 0, 0], 0)), log: lines })
+    }
+
+    /// Stops a server that did not start right, and says why, with its stderr.
+    fn fail(&mut self, command: &Command, why: &str) -> Result<()> {
+        let _ = self.child.kill();
+        let status = self.child.wait()?;
+        thread::sleep(Duration::from_millis(50));
+        bail!("{command:?} {why} ({status}); its stderr:\n{}", self.log().join("\n"))
     }
 
     /// The lines the server has logged so far.
@@ -65,16 +125,12 @@ impl Server {
 
     /// Waits up to [`PATIENCE`] for a log line containing `needle`, and returns it.
     pub fn wait_for_log(&self, needle: &str) -> String {
-        let deadline = std::time::Instant::now() + PATIENCE;
+        let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some(line) = self.log().into_iter().find(|line| line.contains(needle)) {
                 return line;
             }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no log line with {needle:?} in {:?}",
-                self.log()
-            );
+            assert!(Instant::now() < deadline, "no log line with {needle:?} in {:?}", self.log());
             thread::sleep(Duration::from_millis(20));
         }
     }
@@ -117,31 +173,31 @@ impl Server {
         self.child.id()
     }
 
-    /// A number from the server's `/proc/PID/status`, such as `VmHWM` (peak
-    /// resident memory, in KiB) or `Threads`.
-    pub fn status(&self, field: &str) -> u64 {
-        proc_status(self.pid(), field).expect("the server's /proc/PID/status has the field")
+    /// What the kernel says of the server now, from `/proc/PID/status`.
+    pub fn status(&self) -> procfs::process::Status {
+        let process = procfs::process::Process::new(self.pid() as i32);
+        process.and_then(|process| process.status()).expect("the server's /proc/PID/status")
+    }
+
+    /// Sends `signal` to the server.
+    pub fn signal(&self, signal: Signal) {
+        kill(Pid::from_raw(self.pid() as i32), signal).expect("signal the server");
     }
 
     /// Sends SIGINT, as Ctrl-C in a terminal would.
     pub fn interrupt(&self) {
-        let sent = Command::new("kill").args(["-INT", &self.pid().to_string()]).status();
-        assert!(sent.is_ok_and(|status| status.success()), "kill -INT failed");
+        self.signal(Signal::SIGINT);
+    }
+
+    /// Waits up to `limit` for the server to exit, and returns its status, if it did.
+    pub fn exited_within(&mut self, limit: Duration) -> Option<ExitStatus> {
+        self.child.wait_timeout(limit).expect("wait for the server")
     }
 
     /// Waits up to `limit` for the server to exit, and returns its status.
-    pub fn wait_for_exit(&mut self, limit: Duration) -> std::process::ExitStatus {
-        let deadline = std::time::Instant::now() + limit;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait for the server") {
-                return status;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the server did not exit within {limit:?}"
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
+    pub fn wait_for_exit(&mut self, limit: Duration) -> ExitStatus {
+        self.exited_within(limit)
+            .unwrap_or_else(|| panic!("the server did not exit within {limit:?}"))
     }
 
     /// Opens a connection, with reads bounded by [`PATIENCE`].
@@ -156,34 +212,6 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-/// A number from `/proc/PID/status`, such as `VmHWM` (KiB) or `Threads`.
-pub fn proc_status(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let value = status.lines().find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))?;
-    value.split_whitespace().next()?.parse().ok()
-}
-
-/// A fresh directory under the system's temporary directory, removed when dropped.
-pub struct TempDir(pub std::path::PathBuf);
-
-impl TempDir {
-    /// Makes `$TMPDIR/NAME-PID-N`, empty.
-    pub fn new(name: &str) -> TempDir {
-        static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let made = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("{name}-{}-{made}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("make a temporary directory");
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

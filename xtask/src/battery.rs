@@ -2,12 +2,14 @@
 //! on loopback, takes the bad input and bad manners of the outside world, and
 //! must still answer afterwards.
 //!
-//! Each case does one nasty thing to a server and records what the server
+//! Each case does one nasty thing to a server and says what the server
 //! answered. After each case the server must answer a normal request, its
 //! thread count and resident memory must come back near where they started
 //! (lingering connections are waited for, up to a bound), and it must not
-//! have logged a panic. The battery prints one line per server and case, and
-//! a summary; it fails if any case failed.
+//! have logged a panic. The cases are libtest trials, run one at a time:
+//! `cargo xtask battery -- --list` lists them, `cargo xtask battery step5`
+//! runs those whose name holds `step5`, and the run ends with libtest's
+//! summary line.
 
 mod cas;
 mod http;
@@ -15,11 +17,16 @@ mod http;
 use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, anyhow, bail, ensure};
+use libtest_mimic::{Arguments, Trial};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use testkit::Server;
+use testkit::servers::{self, Kind, Spec};
 
 use crate::tools;
 
@@ -34,21 +41,8 @@ const SETTLE: Duration = Duration::from_secs(15);
 /// connection over 10,000 connections would show above this.
 const RSS_SLACK_KIB: u64 = 8 * 1024;
 
-/// The packages whose servers the battery starts.
-const PACKAGES: &[&str] = &[
-    "step1-hello",
-    "step2-service",
-    "step3-multi",
-    "step4-dispatcher",
-    "step5-pool",
-    "clock",
-    "cas",
-];
-
 /// A server under test, as the battery runner sees it.
-trait Subject {
-    /// The server's name in the report.
-    fn name(&self) -> &str;
+trait Subject: Send + Sync + 'static {
     /// The running process.
     fn server(&self) -> &Server;
     /// Sends one ordinary request, and fails unless it is answered as it should be.
@@ -57,70 +51,81 @@ trait Subject {
 
 /// One case: what it does to the server, and what the server answered.
 struct Case<S> {
-    /// What the case does, for the report.
+    /// What the case does: the trial's name after the server's.
     name: &'static str,
     /// Runs the case; says what the server answered, or why that was wrong.
     run: fn(&S) -> Result<String>,
 }
 
-/// What the battery found, case by case.
-#[derive(Default)]
-struct Report {
-    /// Every case run, in order.
-    rows: Vec<Row>,
-}
-
-/// One case run against one server.
-struct Row {
-    /// The server's name.
-    server: String,
-    /// The case's name.
-    case: &'static str,
-    /// What the server answered and how it came back, or why the case failed.
-    outcome: Result<String, String>,
-}
-
-/// Builds the servers, runs every case against each, prints the summary.
-pub fn run(root: &Path) -> Result<()> {
-    let started = Instant::now();
-    let binaries = tools::build_debug(root, PACKAGES.iter().copied())?;
-    let mut report = Report::default();
-    http::run(&binaries, &mut report)?;
-    cas::run(&binaries, &mut report)?;
-    report.summarize(started.elapsed())
-}
-
-/// Runs `cases` against `subject` one after the other, checking the server
-/// after each, and prints a line for each.
-fn run_cases<S: Subject>(subject: &S, cases: &[Case<S>], report: &mut Report) -> Result<()> {
-    subject.normal_request().with_context(|| format!("{} is not ready", subject.name()))?;
-    let start = Vitals::settled(subject.server())?;
-    println!(
-        "\n{} at rest: Threads {}, VmRSS {}",
-        subject.name(),
-        start.threads,
-        mib(start.rss_kib)
+/// Builds the servers and runs the cases that `args` (libtest's flags and
+/// filter) select, one at a time.
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let mut arguments = Arguments::from_iter(
+        ["battery"].iter().map(|name| name.to_string()).chain(args.iter().cloned()),
     );
-    for case in cases {
+    // One at a time: a case reads the server's threads and memory, and loads the machine.
+    arguments.test_threads = Some(1);
+    let binaries = tools::build_debug(root, &servers::packages())?;
+    let mut trials = Vec::new();
+    for spec in servers::SERVERS {
+        trials.extend(match spec.kind {
+            Kind::Web(pages) => http::trials(&binaries, spec, pages),
+            Kind::Cas => cas::trials(&binaries, spec),
+        });
+    }
+    let conclusion = libtest_mimic::run(&arguments, trials);
+    ensure!(!conclusion.has_failed(), "{} cases of the battery failed", conclusion.num_failed);
+    Ok(())
+}
+
+/// A server started by the first of its cases that runs, and stopped when
+/// the last of them is done with it.
+struct Shared<S> {
+    /// Starts it.
+    start: Box<dyn Fn() -> Result<S> + Send + Sync>,
+    /// The server and what it held at rest, or why it did not start.
+    running: OnceLock<Result<(S, Vitals), String>>,
+}
+
+/// The trials of `cases` against one server, named `BINARY: CASE`.
+fn cases<S: Subject>(
+    spec: &Spec,
+    cases: &'static [Case<S>],
+    start: impl Fn() -> Result<S> + Send + Sync + 'static,
+) -> Vec<Trial> {
+    let shared = Arc::new(Shared { start: Box::new(start), running: OnceLock::new() });
+    let trial = |case: &'static Case<S>| {
+        let shared = Arc::clone(&shared);
+        Trial::test(format!("{}: {}", spec.binary, case.name), move || {
+            let said = shared.run(case).map_err(|error| format!("{error:#}"))?;
+            print!("{said} ");
+            Ok(())
+        })
+    };
+    cases.iter().map(trial).collect()
+}
+
+impl<S: Subject> Shared<S> {
+    /// Runs `case`, then checks that the server answers and lets go of
+    /// what the case cost it; says what it answered and where it came back to.
+    fn run(&self, case: &Case<S>) -> Result<String> {
+        let running = self.running.get_or_init(|| {
+            let ready = (self.start)().and_then(|subject| {
+                subject.normal_request().context("it is not ready")?;
+                let rest = Vitals::settled(subject.server())?;
+                Ok((subject, rest))
+            });
+            ready.map_err(|error| format!("{error:#}"))
+        });
+        let (subject, rest) = running.as_ref().map_err(|why| anyhow!("no server: {why}"))?;
+        ensure!(is_alive(subject.server().pid()), "the server died in an earlier case");
         let logged = subject.server().log().len();
         let began = Instant::now();
-        let outcome = (case.run)(subject).and_then(|answered| {
-            let took = began.elapsed().as_secs_f64();
-            let after = check_after(subject, &start, logged)?;
-            Ok(format!("{answered:<34} {took:>6.2} s  {after}"))
-        });
-        let outcome = outcome.map_err(|error| format!("{error:#}"));
-        match &outcome {
-            Ok(line) => println!("  {:<16} {:<40} {line}", subject.name(), case.name),
-            Err(why) => println!("  {:<16} {:<40} FAILED: {why}", subject.name(), case.name),
-        }
-        report.rows.push(Row { server: subject.name().into(), case: case.name, outcome });
-        if !is_alive(subject.server().pid()) {
-            println!("  {}: died; its other cases are not run", subject.name());
-            break;
-        }
+        let answered = (case.run)(subject)?;
+        let took = began.elapsed().as_secs_f64();
+        let after = check_after(subject, rest, logged)?;
+        Ok(format!("{answered} in {took:.2} s; {after}"))
     }
-    Ok(())
 }
 
 /// Connects, waiting at most `patience`, with reads and writes bounded by it too.
@@ -160,7 +165,7 @@ fn converse<T>(
 /// After a case: the server answers, lets go of what the case cost it, and
 /// logged no panic after its first `logged` lines. Says where its threads and
 /// memory came back to.
-fn check_after<S: Subject>(subject: &S, start: &Vitals, logged: usize) -> Result<String> {
+fn check_after(subject: &impl Subject, start: &Vitals, logged: usize) -> Result<String> {
     let server = subject.server();
     ensure!(is_alive(server.pid()), "the server died");
     subject.normal_request().context("a normal request after the case")?;
@@ -189,7 +194,8 @@ struct Vitals {
 impl Vitals {
     /// Reads them now, from `/proc/PID/status`.
     fn of(server: &Server) -> Vitals {
-        Vitals { threads: server.status("Threads"), rss_kib: server.status("VmRSS") }
+        let status = server.status();
+        Vitals { threads: status.threads, rss_kib: status.vmrss.unwrap_or_default() }
     }
 
     /// Waits until the thread count has stayed the same for a few readings,
@@ -234,9 +240,8 @@ impl Vitals {
 
 /// Whether the process still runs (and is not a zombie waiting to be reaped).
 fn is_alive(pid: u32) -> bool {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let state = status.lines().find_map(|line| line.strip_prefix("State:"));
-    state.is_some_and(|state| !state.trim_start().starts_with('Z'))
+    let stat = procfs::process::Process::new(pid as i32).and_then(|process| process.stat());
+    stat.is_ok_and(|stat| stat.state != 'Z')
 }
 
 /// KiB as MiB, for people.
@@ -244,42 +249,11 @@ fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
 
-impl Report {
-    /// Prints how each server fared and the closing count; fails if any case failed.
-    fn summarize(&self, elapsed: Duration) -> Result<()> {
-        println!("\nsummary ({:.0} s):", elapsed.as_secs_f64());
-        let mut servers: Vec<&str> = self.rows.iter().map(|row| row.server.as_str()).collect();
-        servers.dedup();
-        for server in servers {
-            let rows = self.rows.iter().filter(|row| row.server == server);
-            let failed: Vec<&str> =
-                rows.clone().filter(|row| row.outcome.is_err()).map(|row| row.case).collect();
-            let verdict = if failed.is_empty() {
-                "all passed".into()
-            } else {
-                format!("FAILED: {}", failed.join(", "))
-            };
-            println!("  {server:<16} {:>2} cases  {verdict}", rows.count());
-        }
-        let failed = self.rows.iter().filter(|row| row.outcome.is_err()).count();
-        println!("battery: {} passed, {failed} failed", self.rows.len() - failed);
-        ensure!(failed == 0, "{failed} cases of the battery failed");
-        Ok(())
-    }
-}
-
 /// `length` bytes that look random, the same on every run for a given `seed`.
 fn noise(length: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..length)
-        .map(|_| {
-            // xorshift64: plenty for bytes that mean nothing.
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 56) as u8
-        })
-        .collect()
+    let mut bytes = vec![0; length];
+    StdRng::seed_from_u64(seed).fill_bytes(&mut bytes);
+    bytes
 }
 
 #[cfg(test)]

@@ -11,19 +11,21 @@
 //! SVG charts, and the tables that the performance chapter includes.
 
 mod chart;
+mod launch;
 mod load;
+mod quotes;
 mod report;
-mod servers;
 
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::Result;
+use anyhow::{Result, ensure};
 use testkit::TempDir;
+use testkit::servers::{self, Spec};
 
 use crate::tools::{self, cargo, target_dir};
+use launch::{Kind, Launcher};
 use load::{Outcome, Tools, Wrk};
-use servers::{Kind, Launcher};
 
 /// How many connections wrk keeps open at once, load after load.
 const CONNECTIONS: [u32; 4] = [1, 16, 64, 256];
@@ -54,37 +56,35 @@ struct WebServer {
     path: &'static str,
 }
 
-/// Every web server of the workspace, then the peers.
-const WEB_SERVERS: [WebServer; 10] = [
-    WebServer { name: "step1-hello", kind: Kind::Ours("step1-hello", &[]), path: "/" },
-    WebServer { name: "step2-service", kind: Kind::Ours("step2-service", &[]), path: "/" },
-    WebServer {
-        name: "step3-multi",
-        kind: Kind::Ours("step3-multi", &["--sleep", "0"]),
-        path: "/",
-    },
-    WebServer {
-        name: "step4-dispatcher",
-        kind: Kind::Ours("step4-dispatcher", &[]),
-        path: "/hello.html",
-    },
-    WebServer { name: "step5-pool", kind: Kind::Ours("step5-pool", &[]), path: "/hello.html" },
-    WebServer { name: "clock-web", kind: Kind::Ours("clock-web", &[]), path: "/" },
+/// The peers, after the workspace's web servers: what a student would write
+/// first, the original that the steps port, and the fast and the easy way.
+const PEERS: [WebServer; 6] = [
     WebServer { name: "naive-threads", kind: Kind::Peer("naive-threads"), path: "/" },
     WebServer { name: "book-pool", kind: Kind::Peer("book-pool"), path: "/" },
+    WebServer { name: "pycsp-step1", kind: Kind::PyCsp("step1.py"), path: "/" },
+    WebServer { name: "pycsp-step5", kind: Kind::PyCsp("step5.py"), path: "/hello.html" },
     WebServer { name: "nginx", kind: Kind::Nginx, path: "/" },
     WebServer { name: "python", kind: Kind::Python, path: "/" },
 ];
 
-/// The cas passes that the hammer compares.
-const CAS_PASSES: [&str; 2] = ["cas-pass3", "cas-pass4"];
+/// Every web server of the workspace's table, then the peers.
+fn web_servers() -> impl Iterator<Item = WebServer> {
+    let ours = servers::web_servers().map(|(spec, pages)| WebServer {
+        name: spec.binary,
+        kind: Kind::Ours(spec),
+        path: pages[0].path,
+    });
+    ours.chain(PEERS)
+}
 
 /// What `cargo xtask bench` is told.
 pub struct Options {
     /// How long each load lasts.
     pub seconds: u64,
-    /// Only these servers, when not empty; the book's charts are then left alone.
+    /// Only these servers, when not empty.
     pub only: Vec<String>,
+    /// Whether to write the book's tables, charts and quoted figures too.
+    pub update_book: bool,
     /// Words for the caption, such as "while other builds ran".
     pub note: Option<String>,
 }
@@ -148,35 +148,38 @@ pub struct Results {
 
 /// Builds the servers, measures every one, and writes the results.
 pub fn run(root: &Path, options: &Options) -> Result<()> {
-    let tools = Tools::ready()?;
-    let packages = ["step1-hello", "step2-service", "step3-multi", "step4-dispatcher"];
-    let packages = packages.into_iter().chain(["step5-pool", "clock", "cas", "bench-peers"]);
+    ensure!(
+        !options.update_book || options.only.is_empty(),
+        "--update-book needs every server: the book's figures come from one whole run"
+    );
+    let tools = Tools::ready(root)?;
+    let packages = testkit::servers::packages().into_iter().chain(["bench-peers"]);
     tools::run(
         Command::new(cargo())
             .current_dir(root)
             .args(["build", "--release"])
             .args(packages.flat_map(|package| ["-p", package])),
     )?;
-    let scratch = TempDir::new("xtask-bench");
-    let launcher = Launcher::new(target_dir(root).join("release"), &scratch.0, &tools)?;
+    let scratch = TempDir::new()?;
+    let (wrk, perf) = (Wrk::new(&tools.wrk, scratch.path())?, tools.perf.clone());
+    let launcher = Launcher::new(root, target_dir(root).join("release"), scratch.path(), tools)?;
     let machine = report::Machine::now(options)?;
     println!("{}", machine.caption());
-    println!("nginx and python answer step 5's /hello.html: {} bytes", launcher.page_bytes()?);
-    let wrk = Wrk::new(&tools.wrk, &scratch.0)?;
+    println!("the peers answer step 5's /hello.html: {} bytes", launcher.page_bytes()?);
     let mut results = Results::default();
-    for server in WEB_SERVERS.iter().filter(|server| options.wants(server.name)) {
+    for server in web_servers().filter(|server| options.wants(server.name)) {
         for connections in CONNECTIONS {
-            let run = load_web(&launcher, &wrk, server, connections, options.seconds)?;
+            let run = load_web(&launcher, &wrk, &server, connections, options.seconds)?;
             println!("{}", report::progress(&run));
             results.web.push(run);
         }
-        if let Some(perf) = &tools.perf {
+        if let Some(perf) = &perf {
             let seconds = options.seconds.min(MAX_PROFILE_SECONDS);
-            results.profiles.push(profile(&launcher, &wrk, perf, server, seconds)?);
+            results.profiles.push(profile(&launcher, &wrk, perf, &server, seconds)?);
         }
     }
     let increments = INCREMENTS_PER_SECOND * options.seconds;
-    for pass in CAS_PASSES.into_iter().filter(|pass| options.wants(pass)) {
+    for pass in servers::cas_passes().filter(|pass| options.wants(pass.binary)) {
         for clients in HAMMER_CLIENTS {
             let run = hammer(&launcher, pass, clients, increments)?;
             println!("{}", report::progress(&run));
@@ -195,7 +198,7 @@ fn load_web(
     seconds: u64,
 ) -> Result<Run> {
     let running = launcher.start(&server.kind)?;
-    let url = format!("http://{}{}", running.addr, server.path);
+    let url = format!("http://{}{}", running.addr(), server.path);
     let cpu_before = running.cpu_seconds();
     let (outcome, peak_threads) =
         running.peak_threads_while(|| wrk.load(&url, connections, seconds));
@@ -219,7 +222,7 @@ fn profile(
     seconds: u64,
 ) -> Result<Profile> {
     let running = launcher.start(&server.kind)?;
-    let url = format!("http://{}{}", running.addr, server.path);
+    let url = format!("http://{}{}", running.addr(), server.path);
     let (outcome, counts) = load::counting(perf, &running.pids, seconds, || {
         wrk.load(&url, TARGET_CONNECTIONS, seconds)
     })?;
@@ -233,15 +236,15 @@ fn profile(
 }
 
 /// Starts a cas pass afresh and hammers it.
-fn hammer(launcher: &Launcher, pass: &'static str, clients: u32, increments: u64) -> Result<Run> {
-    let running = launcher.start(&Kind::Cas(pass))?;
+fn hammer(launcher: &Launcher, pass: &'static Spec, clients: u32, increments: u64) -> Result<Run> {
+    let running = launcher.start(&Kind::Ours(pass))?;
     let stress = launcher.binary("cas-stress");
-    let port = running.addr.port();
+    let port = running.addr().port();
     let cpu_before = running.cpu_seconds();
     let (outcome, peak_threads) =
         running.peak_threads_while(|| load::hammer(&stress, port, clients, increments));
     Ok(Run {
-        server: pass,
+        server: pass.binary,
         what: "hammer",
         connections: clients,
         outcome: outcome?,

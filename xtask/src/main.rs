@@ -3,9 +3,9 @@
 //! `book` checks the book's includes and generated diffs, installs the pinned
 //! mdBook if it is missing, and builds the book (`--open` opens it). `diffs`
 //! regenerates the diffs between steps after a step changed, `drawings` the
-//! SVG drawings from their text sources. `smoke` loads pages of the running
-//! servers in headless Chromium. `battery` runs the reliability battery:
-//! bad input and bad manners against every server, which must still answer.
+//! SVG drawings from their text sources. `battery` runs the reliability
+//! battery: bad input and bad manners against every server, which must still
+//! answer.
 //! `browser` opens every page of the book and of the servers in Chromium and
 //! fails on what a reader would see go wrong. `bench` measures every web
 //! server beside nginx and Python, and draws the book's performance charts.
@@ -15,7 +15,6 @@ mod bench;
 mod book;
 mod browser;
 mod drawings;
-mod smoke;
 mod tools;
 
 use std::path::PathBuf;
@@ -25,7 +24,9 @@ use clap::{Parser, Subcommand};
 
 /// The command line of `cargo xtask`.
 #[derive(Parser)]
-#[command(about = "Tasks of the workspace: the book, its checks, the browser smoke test.")]
+#[command(
+    about = "Tasks of the workspace: the book and its checks, the battery, the browser check, the bench."
+)]
 struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -47,24 +48,28 @@ enum Task {
     Drawings,
     /// Check the book's includes, diffs and drawings without building it.
     Check,
-    /// Load the step servers' pages in headless Chromium and with curl.
-    Smoke,
     /// Open every book page (from file:// and through step 5) and every server page in Chromium.
     Browser,
     /// Run the reliability battery: bad input and bad manners against every server.
-    Battery,
-    /// Load every web server with wrk beside nginx and Python, hammer cas; write tables and charts.
+    Battery {
+        /// libtest's flags and filter, such as `--list` or `step5`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Load every web server with wrk beside its peers, hammer cas; write tables and charts under target/bench.
     Bench {
         /// Seconds each load lasts (shorter for a trial).
         #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
         seconds: u64,
-        /// Measure only these servers (names as in the tables, comma-separated); the
-        /// book's charts and tables are then left alone.
+        /// Measure only these servers (names as in the tables, comma-separated).
         #[arg(long, value_name = "NAMES", value_delimiter = ',')]
         only: Vec<String>,
         /// Words for the captions, such as "while other builds ran".
         #[arg(long)]
         note: Option<String>,
+        /// Also write the performance chapter's tables, charts and quoted figures.
+        #[arg(long)]
+        update_book: bool,
     },
 }
 
@@ -75,11 +80,10 @@ fn main() -> ExitCode {
         Task::Diffs => book::write_diffs(&root),
         Task::Drawings => drawings::write_all(&root),
         Task::Check => book::check(&root),
-        Task::Smoke => smoke::run(&root),
         Task::Browser => browser::run(&root),
-        Task::Battery => battery::run(&root),
-        Task::Bench { seconds, only, note } => {
-            bench::run(&root, &bench::Options { seconds, only, note })
+        Task::Battery { args } => battery::run(&root, &args),
+        Task::Bench { seconds, only, note, update_book } => {
+            bench::run(&root, &bench::Options { seconds, only, note, update_book })
         }
     };
     match result {

@@ -9,13 +9,12 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
+use libtest_mimic::Trial;
 use testkit::Server;
+use testkit::servers::Spec;
 
-use super::{Case, Report, Subject, noise, run_cases};
+use super::{Case, Subject, noise};
 use crate::tools;
-
-/// The passes under test.
-const PASSES: &[&str] = &["cas-pass2", "cas-pass3", "cas-pass4"];
 
 /// How long a client waits for an answer or a close before calling the server stuck.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -28,8 +27,6 @@ const HAMMER: (u32, u32) = (8, 500);
 
 /// A running pass under test.
 struct Cas {
-    /// The binary.
-    binary: &'static str,
     /// The process.
     server: Server,
     /// The stress client, whose hammer mode checks that no increment is lost.
@@ -37,10 +34,6 @@ struct Cas {
 }
 
 impl Subject for Cas {
-    fn name(&self) -> &str {
-        self.binary
-    }
-
     fn server(&self) -> &Server {
         &self.server
     }
@@ -60,13 +53,16 @@ const CASES: &[Case<Cas>] = &[
     Case { name: "the hammer loses nothing", run: hammer },
 ];
 
-/// Starts each pass in turn and runs every case against it.
-pub(super) fn run(binaries: &Path, report: &mut Report) -> Result<()> {
-    for binary in PASSES {
-        let server = tools::start(&binaries.join(binary), &["--read-timeout", "1"])?;
-        run_cases(&Cas { binary, server, stress: binaries.join("cas-stress") }, CASES, report)?;
-    }
-    Ok(())
+/// The battery's trials against the server of `spec`.
+pub(super) fn trials(bin: &Path, spec: &'static Spec) -> Vec<Trial> {
+    let bin = bin.to_path_buf();
+    super::cases(spec, CASES, move || start(&bin, spec))
+}
+
+/// Starts the pass of `spec` with a short read timeout.
+fn start(bin: &Path, spec: &Spec) -> Result<Cas> {
+    let server = tools::start(bin, spec, &["--read-timeout", "1"])?;
+    Ok(Cas { server, stress: bin.join("cas-stress") })
 }
 
 /// 16 KiB of random bytes, then the end of the stream: every line that came

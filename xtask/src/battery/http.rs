@@ -10,9 +10,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
+use libtest_mimic::Trial;
+use testkit::servers::{self, Page, Spec};
 use testkit::{Server, TempDir};
 
-use super::{Case, Report, Subject, connect, converse, noise, run_cases};
+use super::{Case, Subject, connect, converse, noise};
 use crate::tools;
 
 use http1::{MAX_HEAD, MAX_TARGET};
@@ -36,51 +38,28 @@ const IDLE: usize = 200;
 /// How many connections follow each other in the last case.
 const IN_A_ROW: usize = 10_000;
 
-/// An HTTP server of the workspace, as the battery starts it.
-struct Kind {
-    /// The binary.
-    binary: &'static str,
-    /// Its flags beyond `--port 0 --read-timeout 1`, `--root` and `--workers`.
-    args: &'static [&'static str],
-    /// Whether it serves files under `/files/` (it then gets a `--root` of big files).
-    files: bool,
-    /// The size of its pool of workers, if it has one (`--workers`).
-    workers: Option<u32>,
-}
-
-/// Every HTTP server of the workspace.
-const KINDS: &[Kind] = &[
-    Kind { binary: "step1-hello", args: &[], files: false, workers: None },
-    Kind { binary: "step2-service", args: &[], files: false, workers: None },
-    Kind { binary: "step3-multi", args: &["--sleep", "0"], files: false, workers: None },
-    Kind { binary: "step4-dispatcher", args: &[], files: true, workers: None },
-    Kind { binary: "step5-pool", args: &[], files: true, workers: Some(8) },
-    Kind { binary: "clock-web", args: &[], files: false, workers: None },
-    Kind { binary: "secret-word-web", args: &[], files: false, workers: None },
-];
-
 /// A running HTTP server under test.
 struct Http {
-    /// Which server it is.
-    kind: &'static Kind,
     /// The process.
     server: Server,
+    /// The page it answers with 200: the normal request.
+    page: &'static str,
+    /// Whether it serves files under `/files/`, from a directory of big files.
+    files: bool,
+    /// The size of its pool of workers, if it has one (`--workers N` in its flags).
+    workers: Option<u32>,
     /// The directory it serves files from, removed when the server is done.
     _root: Option<TempDir>,
 }
 
 impl Subject for Http {
-    fn name(&self) -> &str {
-        self.kind.binary
-    }
-
     fn server(&self) -> &Server {
         &self.server
     }
 
     fn normal_request(&self) -> Result<()> {
-        let reply = exchange(self.server.addr, &get("/", ""), false, PATIENCE)?;
-        ensure!(reply.outcome == Outcome::Status(200), "GET / got {}", reply.outcome);
+        let reply = exchange(self.server.addr, &get(self.page, ""), false, PATIENCE)?;
+        ensure!(reply.outcome == Outcome::Status(200), "GET {} got {}", self.page, reply.outcome);
         Ok(())
     }
 }
@@ -107,30 +86,32 @@ const CASES: &[Case<Http>] = &[
     Case { name: "10,000 connections in a row", run: connections_in_a_row },
 ];
 
-/// Starts each HTTP server in turn and runs every case against it.
-pub(super) fn run(binaries: &Path, report: &mut Report) -> Result<()> {
-    for kind in KINDS {
-        let root = kind.files.then(big_file_root).transpose()?;
-        let timeout = READ_TIMEOUT.as_secs().to_string();
-        let workers = kind.workers.map(|workers| workers.to_string());
-        let mut args = vec!["--read-timeout", &timeout];
-        args.extend(kind.args);
-        if let Some(root) = &root {
-            args.extend(["--root", root.0.to_str().context("a UTF-8 path")?]);
-        }
-        if let Some(workers) = &workers {
-            args.extend(["--workers", workers]);
-        }
-        let server = tools::start(&binaries.join(kind.binary), &args)?;
-        run_cases(&Http { kind, server, _root: root }, CASES, report)?;
+/// The battery's trials against the server of `spec`.
+pub(super) fn trials(bin: &Path, spec: &'static Spec, pages: &'static [Page]) -> Vec<Trial> {
+    let bin = bin.to_path_buf();
+    super::cases(spec, CASES, move || start(&bin, spec, pages))
+}
+
+/// Starts the server of `spec` with a short read timeout, and with a
+/// directory of big files if it serves files.
+fn start(bin: &Path, spec: &Spec, pages: &'static [Page]) -> Result<Http> {
+    let files = servers::serves_files(pages);
+    let root = files.then(big_file_root).transpose()?;
+    let timeout = READ_TIMEOUT.as_secs().to_string();
+    let mut args = vec!["--read-timeout", &timeout];
+    if let Some(root) = &root {
+        args.extend(["--root", root.path().to_str().context("a UTF-8 path")?]);
     }
-    Ok(())
+    let workers = spec.args.iter().skip_while(|arg| **arg != "--workers").nth(1);
+    let workers = workers.map(|workers| workers.parse()).transpose()?;
+    let server = tools::start(bin, spec, &args)?;
+    Ok(Http { server, page: pages[0].path, files, workers, _root: root })
 }
 
 /// A directory holding `big.bin`, [`BIG_FILE`] bytes.
 fn big_file_root() -> Result<TempDir> {
-    let root = TempDir::new("battery-files");
-    std::fs::write(root.0.join("big.bin"), vec![b'x'; BIG_FILE]).context("write big.bin")?;
+    let root = TempDir::new()?;
+    std::fs::write(root.path().join("big.bin"), vec![b'x'; BIG_FILE]).context("write big.bin")?;
     Ok(root)
 }
 
@@ -248,7 +229,7 @@ fn bad_percent_encoding(http: &Http) -> Result<String> {
         "/files/..%2f..%2f..%2f..%2fetc%2fpasswd",
         "/files/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
     ];
-    let answers: &[u16] = if http.kind.files { &[400, 403, 404] } else { &[200, 404] };
+    let answers: &[u16] = if http.files { &[400, 403, 404] } else { &[200, 404] };
     let sent: Vec<Probe> = targets.iter().map(|t| Probe::new(&get(t, ""), answers)).collect();
     probes(http, &sent)
 }
@@ -290,7 +271,7 @@ fn half_closed(http: &Http) -> Result<String> {
 /// Clients leave after the first few bytes of the reply: 4 KiB of a big file
 /// where the server has one, else the status line of its usual page.
 fn vanishing_clients(http: &Http) -> Result<String> {
-    let (target, taken) = if http.kind.files { ("/files/big.bin", 4096) } else { ("/", 12) };
+    let (target, taken) = if http.files { ("/files/big.bin", 4096) } else { ("/", 12) };
     let went_away = || http.server.log().iter().filter(|l| l.contains("client went away")).count();
     let before = went_away();
     for _ in 0..VANISHING {
@@ -300,7 +281,7 @@ fn vanishing_clients(http: &Http) -> Result<String> {
         stream.read_exact(&mut first).context("the start of the reply")?;
         ensure!(first.starts_with(b"HTTP/1.0 200"), "{target} got {}", Outcome::of(&first, None));
     }
-    if !http.kind.files {
+    if !http.files {
         return Ok(format!("200, left after {taken} bytes ×{VANISHING}"));
     }
     // The server notices when its next write fails; it must say so.
@@ -321,7 +302,7 @@ fn vanishing_clients(http: &Http) -> Result<String> {
 /// that is step 5's lesson, and the bound says so.
 fn idle_connections(http: &Http) -> Result<String> {
     let addr = http.server.addr;
-    let (bound, why) = match http.kind.workers {
+    let (bound, why) = match http.workers {
         Some(workers) => {
             let rounds = IDLE.div_ceil(workers as usize) as u32;
             (

@@ -160,8 +160,8 @@ mod tests {
 
     #[test]
     fn a_chart_is_an_svg_with_its_legend_and_caption() {
-        let dir = testkit::TempDir::new("xtask-chart");
-        let path = dir.0.join("chart.svg");
+        let dir = testkit::TempDir::new().unwrap();
+        let path = dir.path().join("chart.svg");
         for log_y in [false, true] {
             let lines = vec![
                 Line { name: "fast", points: vec![(1.0, 3000.0), (16.0, 9000.0), (256.0, 8000.0)] },
