@@ -2,6 +2,11 @@
 //! the benchmark start them from this table: adding a server to every check
 //! is adding a row here.
 
+use std::path::Path;
+use std::process::Command;
+
+use crate::{Log, Server};
+
 /// A server of the workspace, as the checks start it.
 pub struct Spec {
     /// The binary, which is also the server's name in every report.
@@ -12,6 +17,16 @@ pub struct Spec {
     pub args: &'static [&'static str],
     /// What it speaks.
     pub kind: Kind,
+}
+
+impl Spec {
+    /// Starts the server from the binaries in `bin` on a free port, with its
+    /// flags and `extra`, and waits until it listens.
+    pub fn start(&self, bin: &Path, extra: &[&str]) -> anyhow::Result<Server> {
+        let mut command = Command::new(bin.join(self.binary));
+        command.args(["--port", "0"]).args(self.args).args(extra);
+        Server::launch(&mut command, Log::Kept)
+    }
 }
 
 /// The protocols the checks know how to speak.

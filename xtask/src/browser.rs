@@ -30,9 +30,9 @@ pub fn run(root: &Path) -> Result<()> {
     let book = root.join("mdbook/book");
     let book = book.to_str().context("a UTF-8 path")?;
     let step5 = servers::SERVERS.iter().find(|spec| spec.binary == "step5-pool");
-    let book_server = tools::start(&binaries, step5.context("step 5")?, &["--root", book])?;
+    let book_server = step5.context("step 5")?.start(&binaries, &["--root", book])?;
     let running = servers::web_servers()
-        .map(|(spec, pages)| Ok((spec, pages, tools::start(&binaries, spec, &[])?)))
+        .map(|(spec, pages)| Ok((spec, pages, spec.start(&binaries, &[])?)))
         .collect::<Result<Vec<_>>>()?;
 
     let mut check = Command::new("timeout");

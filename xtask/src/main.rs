@@ -10,7 +10,6 @@
 //! fails on what a reader would see go wrong. `bench` measures every web
 //! server beside nginx and Python, and draws the book's performance charts.
 
-mod battery;
 mod bench;
 mod book;
 mod browser;
@@ -18,7 +17,7 @@ mod drawings;
 mod tools;
 
 use std::path::PathBuf;
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
 
@@ -81,7 +80,12 @@ fn main() -> ExitCode {
         Task::Drawings => drawings::write_all(&root),
         Task::Check => book::check(&root),
         Task::Browser => browser::run(&root),
-        Task::Battery { args } => battery::run(&root, &args),
+        Task::Battery { args } => tools::run(
+            Command::new(tools::cargo())
+                .current_dir(&root)
+                .args(["test", "-p", "xtask", "--test", "battery", "--"])
+                .args(args),
+        ),
         Task::Bench { seconds, only, note, update_book } => {
             bench::run(&root, &bench::Options { seconds, only, note, update_book })
         }

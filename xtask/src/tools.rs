@@ -4,8 +4,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, ensure};
-use testkit::servers::Spec;
-use testkit::{Log, Server};
 
 /// The mdBook that the book is written for; `cargo xtask book` installs it.
 const MDBOOK_VERSION: &str = "0.5.4";
@@ -60,14 +58,6 @@ pub fn build_debug(root: &Path, packages: &[&str]) -> Result<PathBuf> {
     let packages = packages.iter().flat_map(|package| ["-p", package]);
     run(Command::new(cargo()).current_dir(root).args(["build", "--quiet"]).args(packages))?;
     Ok(target_dir(root).join("debug"))
-}
-
-/// Starts a server of the table from `bin` on a free port, with its flags
-/// and `extra`, and waits until it listens.
-pub fn start(bin: &Path, spec: &Spec, extra: &[&str]) -> Result<Server> {
-    let mut command = Command::new(bin.join(spec.binary));
-    command.args(["--port", "0"]).args(spec.args).args(extra);
-    Server::launch(&mut command, Log::Kept)
 }
 
 /// Runs a command to completion, failing unless it succeeds.

@@ -14,7 +14,6 @@ use testkit::Server;
 use testkit::servers::Spec;
 
 use super::{Case, Subject, noise};
-use crate::tools;
 
 /// How long a client waits for an answer or a close before calling the server stuck.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -61,7 +60,7 @@ pub(super) fn trials(bin: &Path, spec: &'static Spec) -> Vec<Trial> {
 
 /// Starts the pass of `spec` with a short read timeout.
 fn start(bin: &Path, spec: &Spec) -> Result<Cas> {
-    let server = tools::start(bin, spec, &["--read-timeout", "1"])?;
+    let server = spec.start(bin, &["--read-timeout", "1"])?;
     Ok(Cas { server, stress: bin.join("cas-stress") })
 }
 

@@ -9,14 +9,16 @@
 //! have logged a panic. The cases are libtest trials, run one at a time:
 //! `cargo xtask battery -- --list` lists them, `cargo xtask battery step5`
 //! runs those whose name holds `step5`, and the run ends with libtest's
-//! summary line.
+//! summary line. `cargo xtask battery` runs this test target, which plain
+//! `cargo test` leaves out: it takes minutes.
 
 mod cas;
 mod http;
 
 use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::{Arc, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -27,8 +29,6 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use testkit::Server;
 use testkit::servers::{self, Kind, Spec};
-
-use crate::tools;
 
 /// How long a server may take to drop its lingering connections after a case
 /// (read timeouts of 1 s, and the 2 s the HTTP servers give a client to stop
@@ -57,15 +57,13 @@ struct Case<S> {
     run: fn(&S) -> Result<String>,
 }
 
-/// Builds the servers and runs the cases that `args` (libtest's flags and
-/// filter) select, one at a time.
-pub fn run(root: &Path, args: &[String]) -> Result<()> {
-    let mut arguments = Arguments::from_iter(
-        ["battery"].iter().map(|name| name.to_string()).chain(args.iter().cloned()),
-    );
+/// Builds the servers and runs the cases that libtest's flags and filter
+/// select, one at a time.
+fn main() -> Result<()> {
+    let mut arguments = Arguments::from_args();
     // One at a time: a case reads the server's threads and memory, and loads the machine.
     arguments.test_threads = Some(1);
-    let binaries = tools::build_debug(root, &servers::packages())?;
+    let binaries = build_servers()?;
     let mut trials = Vec::new();
     for spec in servers::SERVERS {
         trials.extend(match spec.kind {
@@ -76,6 +74,17 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let conclusion = libtest_mimic::run(&arguments, trials);
     ensure!(!conclusion.has_failed(), "{} cases of the battery failed", conclusion.num_failed);
     Ok(())
+}
+
+/// Builds every server of the table, as the cargo that runs us would, and
+/// says where the binaries are: beside the directory of this test's binary.
+fn build_servers() -> Result<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let packages = servers::packages().into_iter().flat_map(|package| ["-p", package]);
+    let status = Command::new(cargo).args(["build", "--quiet"]).args(packages).status()?;
+    ensure!(status.success(), "cargo build failed: {status}");
+    let me = std::env::current_exe()?;
+    Ok(me.parent().and_then(Path::parent).context("tests run from target/PROFILE/deps")?.into())
 }
 
 /// A server started by the first of its cases that runs, and stopped when

@@ -15,7 +15,6 @@ use testkit::servers::{self, Page, Spec};
 use testkit::{Server, TempDir};
 
 use super::{Case, Subject, connect, converse, noise};
-use crate::tools;
 
 use http1::{MAX_HEAD, MAX_TARGET};
 
@@ -104,7 +103,7 @@ fn start(bin: &Path, spec: &Spec, pages: &'static [Page]) -> Result<Http> {
     }
     let workers = spec.args.iter().skip_while(|arg| **arg != "--workers").nth(1);
     let workers = workers.map(|workers| workers.parse()).transpose()?;
-    let server = tools::start(bin, spec, &args)?;
+    let server = spec.start(bin, &args)?;
     Ok(Http { server, page: pages[0].path, files, workers, _root: root })
 }
 
