@@ -163,8 +163,8 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let scratch = TempDir::new()?;
     let (wrk, perf) = (Wrk::new(&tools.wrk, scratch.path())?, tools.perf.clone());
     let launcher = Launcher::new(root, target_dir(root).join("release"), scratch.path(), tools)?;
-    let machine = report::Machine::now(options)?;
-    println!("{}", machine.caption());
+    let caption = report::caption(options)?;
+    println!("{caption}");
     println!("the peers answer step 5's /hello.html: {} bytes", launcher.page_bytes()?);
     let mut results = Results::default();
     for server in web_servers().filter(|server| options.wants(server.name)) {
@@ -186,7 +186,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
             results.hammer.push(run);
         }
     }
-    report::write(root, &target_dir(root).join("bench"), &results, &machine, options)
+    report::write(root, &target_dir(root).join("bench"), &results, &caption, options)
 }
 
 /// Starts `server` afresh and loads it with wrk.
