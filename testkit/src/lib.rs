@@ -35,6 +35,8 @@ pub struct Server {
     pub addr: SocketAddr,
     /// Every line it has written to stderr so far, unless told to drop them.
     log: Arc<Mutex<Vec<String>>>,
+    /// The thread that collects them, done when the server's stderr closes.
+    collector: Option<thread::JoinHandle<()>>,
 }
 
 /// What becomes of a server's stderr.
@@ -98,23 +100,25 @@ impl Server {
             .stderr(stderr)
             .spawn()
             .with_context(|| format!("cannot start {command:?}"))?;
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        if let Some(stderr) = child.stderr.take() {
-            let lines = Arc::clone(&lines);
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let collector = child.stderr.take().map(|stderr| {
+            let lines = Arc::clone(&log);
             thread::spawn(move || {
                 for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                     lines.lock().unwrap().push(line);
                 }
-            });
-        }
-        Ok(Server { child, addr: SocketAddr::from(([0, 0, 0, 0], 0)), log: lines })
+            })
+        });
+        Ok(Server { child, addr: SocketAddr::from(([0, 0, 0, 0], 0)), log, collector })
     }
 
     /// Stops a server that did not start right, and says why, with its stderr.
     fn fail(&mut self, command: &Command, why: &str) -> Result<()> {
         let _ = self.child.kill();
         let status = self.child.wait()?;
-        thread::sleep(Duration::from_millis(50));
+        if let Some(collector) = self.collector.take() {
+            let _ = collector.join();
+        }
         bail!("{command:?} {why} ({status}); its stderr:\n{}", self.log().join("\n"))
     }
 
@@ -264,4 +268,27 @@ pub fn read_reply(stream: &mut TcpStream) -> Reply {
     let head = String::from_utf8_lossy(head).into_owned();
     let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
     Reply { raw, status, head, body }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_that_does_not_listen_fails_with_its_stderr() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo 'cannot bind' >&2; echo hello; exit 3"]);
+        let error = Server::launch(&mut command, Log::Kept).err().expect("no listening line");
+        let message = format!("{error:#}");
+        assert!(message.contains("printed \"hello\\n\", not `listening on ADDR`"), "{message}");
+        assert!(message.contains("cannot bind"), "{message}");
+    }
+
+    #[test]
+    fn the_listening_line_gives_the_address() {
+        let addr = Some(SocketAddr::from(([127, 0, 0, 1], 8080)));
+        assert_eq!(parse_listening_line("listening on http://127.0.0.1:8080/\n"), addr);
+        assert_eq!(parse_listening_line("listening on 127.0.0.1:8080"), addr);
+        assert_eq!(parse_listening_line("listening soon"), None);
+    }
 }
