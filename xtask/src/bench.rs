@@ -1,14 +1,16 @@
 //! `cargo xtask bench`: how fast each web server of the workspace answers,
 //! beside the servers a student would write first (a thread per connection,
-//! the Rust book's pool), nginx and Python's http.server, and cas passes 3
-//! and 4 under the hammer.
+//! the Rust book's pool), the PyCSP original that the steps port, nginx and
+//! Python's http.server, and the cas passes under the hammer.
 //!
 //! Each server runs alone on loopback, started afresh for every load, with
 //! its request log off. wrk loads it with `Connection: close` at 1, 16, 64
 //! and 256 connections while its threads, peak memory and CPU time are read
 //! from `/proc`; then `perf stat` counts its context switches per request at
-//! 64 connections. The results are printed as tables and written as a CSV,
-//! SVG charts, and the tables that the performance chapter includes.
+//! 64 connections. The results are printed as tables and written under
+//! `target/bench/` as a CSV, SVG charts, and the tables and quoted figures
+//! that the performance chapter includes; `--update-book` copies them into
+//! the book.
 
 mod chart;
 mod launch;

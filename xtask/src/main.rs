@@ -8,7 +8,8 @@
 //! answer.
 //! `browser` opens every page of the book and of the servers in Chromium and
 //! fails on what a reader would see go wrong. `bench` measures every web
-//! server beside nginx and Python, and draws the book's performance charts.
+//! server beside its peers, and writes tables and charts under `target/bench`
+//! (and, with `--update-book`, into the book).
 
 mod bench;
 mod book;

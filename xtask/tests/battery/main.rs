@@ -264,14 +264,3 @@ fn noise(length: usize, seed: u64) -> Vec<u8> {
     StdRng::seed_from_u64(seed).fill_bytes(&mut bytes);
     bytes
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn noise_is_the_same_for_a_seed_and_differs_between_seeds() {
-        assert_eq!(noise(64, 1), noise(64, 1));
-        assert_ne!(noise(64, 1), noise(64, 2));
-    }
-}
