@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail, ensure};
 use similar::TextDiff;
+use walkdir::WalkDir;
 
 /// Each diff the book shows: its file name, and the two paths it compares
 /// (directories or files, relative to the workspace). A step is compared with
@@ -102,24 +103,27 @@ fn diff_paths(root: &Path, old: &str, new: &str) -> Result<String> {
 
 /// The files under `dir`, as paths relative to it.
 fn source_files(dir: &Path) -> Result<Vec<String>> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if path.is_dir() {
-            files.extend(source_files(&path)?.into_iter().map(|file| format!("{name}/{file}")));
-        } else {
-            files.push(name);
-        }
-    }
-    Ok(files)
+    let files = files_under(dir)?.into_iter();
+    Ok(files.filter_map(|file| Some(file.strip_prefix(dir).ok()?.display().to_string())).collect())
+}
+
+/// The files under `dir`, at any depth.
+fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = WalkDir::new(dir).into_iter().collect::<Result<Vec<_>, _>>();
+    let entries = entries.with_context(|| format!("reading {}", dir.display()))?;
+    Ok(entries
+        .into_iter()
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| entry.into_path())
+        .collect())
 }
 
 /// Every `{{#include}}` in the book that names a missing file, a missing
 /// anchor, or nothing at all.
 fn include_problems(root: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    for chapter in markdown_files(&root.join("mdbook/src"))? {
+    let chapters = files_under(&root.join("mdbook/src"))?.into_iter();
+    for chapter in chapters.filter(|path| path.extension().is_some_and(|ending| ending == "md")) {
         let text = fs::read_to_string(&chapter)?;
         let shown = chapter.strip_prefix(root).unwrap_or(&chapter).display().to_string();
         for (line, spec) in includes(&text) {
@@ -129,20 +133,6 @@ fn include_problems(root: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(problems)
-}
-
-/// The Markdown files under `dir`.
-fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            files.extend(markdown_files(&path)?);
-        } else if path.extension().is_some_and(|extension| extension == "md") {
-            files.push(path);
-        }
-    }
-    Ok(files)
 }
 
 /// `(line number, what follows the directive)` for each include in a chapter.
