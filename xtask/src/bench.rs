@@ -18,12 +18,13 @@ mod load;
 mod quotes;
 mod report;
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Result, ensure};
 use testkit::TempDir;
-use testkit::servers::{self, Spec};
+use testkit::servers;
 
 use crate::tools::{self, cargo, target_dir};
 use launch::{Kind, Launcher};
@@ -171,7 +172,14 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let mut results = Results::default();
     for server in web_servers().filter(|server| options.wants(server.name)) {
         for connections in CONNECTIONS {
-            let run = load_web(&launcher, &wrk, &server, connections, options.seconds)?;
+            let run = measure(
+                &launcher,
+                &server.kind,
+                (server.name, server.path, connections),
+                |addr| {
+                    wrk.load(&format!("http://{addr}{}", server.path), connections, options.seconds)
+                },
+            )?;
             println!("{}", report::progress(&run));
             results.web.push(run);
         }
@@ -183,7 +191,11 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let increments = INCREMENTS_PER_SECOND * options.seconds;
     for pass in servers::cas_passes().filter(|pass| options.wants(pass.binary)) {
         for clients in HAMMER_CLIENTS {
-            let run = hammer(&launcher, pass, clients, increments)?;
+            let stress = launcher.binary("cas-stress");
+            let run =
+                measure(&launcher, &Kind::Ours(pass), (pass.binary, "hammer", clients), |addr| {
+                    load::hammer(&stress, addr.port(), clients, increments)
+                })?;
             println!("{}", report::progress(&run));
             results.hammer.push(run);
         }
@@ -191,22 +203,20 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     report::write(root, &target_dir(root).join("bench"), &results, &caption, options)
 }
 
-/// Starts `server` afresh and loads it with wrk.
-fn load_web(
+/// Starts `kind` afresh, runs `load` against its address, and reads what
+/// that cost the server.
+fn measure(
     launcher: &Launcher,
-    wrk: &Wrk,
-    server: &WebServer,
-    connections: u32,
-    seconds: u64,
+    kind: &Kind,
+    (server, what, connections): (&'static str, &'static str, u32),
+    load: impl FnOnce(SocketAddr) -> Result<Outcome>,
 ) -> Result<Run> {
-    let running = launcher.start(&server.kind)?;
-    let url = format!("http://{}{}", running.addr(), server.path);
+    let running = launcher.start(kind)?;
     let cpu_before = running.cpu_seconds();
-    let (outcome, peak_threads) =
-        running.peak_threads_while(|| wrk.load(&url, connections, seconds));
+    let (outcome, peak_threads) = running.peak_threads_while(|| load(running.addr()));
     Ok(Run {
-        server: server.name,
-        what: server.path,
+        server,
+        what,
         connections,
         outcome: outcome?,
         peak_threads,
@@ -234,24 +244,5 @@ fn profile(
         switches: counts.switches / requests,
         cpu_us: counts.cpu_ms * 1e3 / requests,
         outcome,
-    })
-}
-
-/// Starts a cas pass afresh and hammers it.
-fn hammer(launcher: &Launcher, pass: &'static Spec, clients: u32, increments: u64) -> Result<Run> {
-    let running = launcher.start(&Kind::Ours(pass))?;
-    let stress = launcher.binary("cas-stress");
-    let port = running.addr().port();
-    let cpu_before = running.cpu_seconds();
-    let (outcome, peak_threads) =
-        running.peak_threads_while(|| load::hammer(&stress, port, clients, increments));
-    Ok(Run {
-        server: pass.binary,
-        what: "hammer",
-        connections: clients,
-        outcome: outcome?,
-        peak_threads,
-        peak_rss_kib: running.peak_rss_kib(),
-        cpu_seconds: running.cpu_seconds() - cpu_before,
     })
 }
