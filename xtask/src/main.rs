@@ -1,15 +1,6 @@
-//! The workspace's own tasks, run as `cargo xtask TASK`.
-//!
-//! `book` checks the book's includes and generated diffs, installs the pinned
-//! mdBook if it is missing, and builds the book (`--open` opens it). `diffs`
-//! regenerates the diffs between steps after a step changed, `drawings` the
-//! SVG drawings from their text sources. `battery` runs the reliability
-//! battery: bad input and bad manners against every server, which must still
-//! answer.
-//! `browser` opens every page of the book and of the servers in Chromium and
-//! fails on what a reader would see go wrong. `bench` measures every web
-//! server beside its peers, and writes tables and charts under `target/bench`
-//! (and, with `--update-book`, into the book).
+//! The workspace's own tasks, run as `cargo xtask TASK`: the book and its
+//! checks, the drawings and diffs it shows, the reliability battery, the
+//! browser check and the benchmark. `cargo xtask --help` says what each does.
 
 mod bench;
 mod book;

@@ -17,16 +17,20 @@ const LEGEND_WIDTH: u32 = 190;
 /// The height of the caption, under the plot: two lines.
 const CAPTION_HEIGHT: u32 = 44;
 
-/// One colour per server, in the order the lines come.
-const COLOURS: [RGBColor; 10] = [
+/// One colour per server, in the order the lines come: seven of ours, six
+/// peers, nginx in black and Python in grey last.
+const COLOURS: [RGBColor; 13] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
     RGBColor(214, 39, 40),
     RGBColor(148, 103, 189),
     RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
     RGBColor(23, 190, 207),
     RGBColor(188, 189, 34),
+    RGBColor(57, 59, 121),
+    RGBColor(222, 158, 0),
     RGBColor(0, 0, 0),
     RGBColor(150, 150, 150),
 ];
@@ -157,6 +161,11 @@ fn short(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_web_server_has_a_colour_of_its_own() {
+        assert!(super::super::web_servers().count() <= COLOURS.len());
+    }
 
     #[test]
     fn a_chart_is_an_svg_with_its_legend_and_caption() {
