@@ -1,5 +1,7 @@
-//! What the workspace's integration tests share: start a real server binary on
-//! a free port, talk to it over TCP on 127.0.0.1, and read what it logged.
+//! What the workspace's integration tests and checks share: start a real
+//! server binary on a free port, within a deadline, talk to it over TCP on
+//! 127.0.0.1, and read what it logged; and [`servers::SERVERS`], the table of
+//! every server that the battery, the browser check and the bench start.
 //!
 //! The HTTP conventions that every step follows are checked once, here, and
 //! each step runs them with [`http_conventions!`].
