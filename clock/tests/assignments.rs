@@ -113,6 +113,17 @@ fn a_wrong_guess_is_wrong_and_the_right_one_right_once() {
     assert_eq!(run(NUMBER_CLIENT, &server, &["3"]).1, "secret found\n");
 }
 
+#[test]
+fn a_secret_outside_the_range_is_refused_and_a_given_one_logged_as_given() {
+    let refused = Command::new(NUMBER_SERVER).args(["--secret", "50", "--max", "10"]).output();
+    let refused = refused.expect("run the server");
+    assert_eq!(refused.status.code(), Some(2), "clap refuses the arguments");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--secret 50 is not a number from 1 to --max 10"), "{stderr}");
+    let server = Server::start(NUMBER_SERVER, &["--secret", "10", "--max", "10"]);
+    server.wait_for_log("a secret number from 1 to 10 is given");
+}
+
 /// Sixteen guessers at once, each trying every number from 1 to 16 in its own
 /// order: exactly one guess is "right", and every guess sent after that
 /// answer arrived gets "secret found".
