@@ -1,8 +1,9 @@
 //! The register, the protocol and the four server passes, over real TCP:
 //! what each pass gets right, and the failures that pass 1 and pass 2 show.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use cas::Register;
@@ -306,4 +307,28 @@ fn pass_3_answers_the_same_however_the_stream_is_cut() {
 #[test]
 fn pass_4_answers_the_same_however_the_stream_is_cut() {
     any_split_gives_the_same_answers(PASS4);
+}
+
+/// The lecture's pass-1 server ends each answer with `\n\r`: cas-stress reads
+/// the `\r` as a blank before the next answer, not as part of it.
+#[test]
+fn stress_judges_a_server_that_ends_its_lines_with_newline_return() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    thread::spawn(move || {
+        let mut register = Register::default();
+        for stream in listener.incoming().map_while(Result::ok) {
+            let mut writer = stream.try_clone().unwrap();
+            for line in BufReader::new(stream).split(b'\n').map_while(Result::ok) {
+                let answer = cas::protocol::answer(&mut register, &line);
+                let _ = write!(writer, "{answer}\n\r");
+            }
+        }
+    });
+    let out = Command::new(STRESS)
+        .args(["--port", &port, "hammer", "--clients", "1", "--increments", "5"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("verdict: right"), "{stdout}");
 }

@@ -306,7 +306,9 @@ fn count(how_many: usize, thing: &str) -> String {
     format!("{how_many} {thing}{s}")
 }
 
-/// An answer as text; a server could send anything.
+/// An answer as text, without the blanks around it. A server could send
+/// anything; the lecture's own pass-1 server ends its lines with `\n\r`,
+/// which leaves a `\r` before the next answer.
 fn printable(answer: &[u8]) -> String {
-    String::from_utf8_lossy(answer).into_owned()
+    String::from_utf8_lossy(answer.trim_ascii()).into_owned()
 }
