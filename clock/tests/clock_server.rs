@@ -152,3 +152,22 @@ fn a_port_in_use_is_one_line_and_exit_status_1() {
     assert!(stderr.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}: ")), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+/// The lecture's own server answers with the 24 characters of `ctime()`, no
+/// padding, and closes: the client takes the close as the end of the answer.
+#[test]
+fn the_client_takes_an_answer_ended_by_the_close() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let original = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut question = [0; 25];
+        stream.read_exact(&mut question).unwrap();
+        stream.write_all(b"Sun Apr  4 18:16:14 2010").unwrap();
+    });
+    let out = Command::new(CLIENT).args(["--port", &port]).output().unwrap();
+    original.join().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout, "client is connected\nSun Apr  4 18:16:14 2010\n");
+}
