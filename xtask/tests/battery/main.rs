@@ -64,7 +64,8 @@ fn main() -> Result<()> {
     // One at a time: a case reads the server's threads and memory, and loads the machine.
     arguments.test_threads = Some(1);
     let binaries = build_servers()?;
-    let mut trials = Vec::new();
+    let own = || http::own_helpers().map_err(|error| format!("{error:#}").into());
+    let mut trials = vec![Trial::test("the battery's own helpers", own)];
     for spec in servers::SERVERS {
         trials.extend(match spec.kind {
             Kind::Web(pages) => http::trials(&binaries, spec, pages),
