@@ -9,6 +9,7 @@
 pub mod conventions;
 pub mod dispatcher;
 pub mod lines;
+pub mod originals;
 pub mod servers;
 
 pub use lines::LineClient;
