@@ -178,3 +178,57 @@ fn a_client_without_padding_stops_the_original_server_for_everybody() {
     next.set_read_timeout(Some(PATIENCE)).unwrap();
     assert_is_ctime_now(&read_to_close(&mut next));
 }
+
+// The lecture's web server, and what the web server chapter says of it.
+
+const WEB: &str = env!("CARGO_BIN_EXE_clock-web");
+
+/// Sends `request` on a connection of its own, and reads until the close.
+fn ask(server: &Server, request: &[u8]) -> String {
+    let mut stream = server.connect();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// `/` gets the "hello client" page; any other path gets "PATH not found"
+/// alone, with no status line: HTTP/0.9 (the book, "Where our port differs").
+#[test]
+fn the_original_web_server_answers_other_paths_without_a_status_line() {
+    let server = original_server("ourwebserver.py");
+    let page = ask(&server, b"GET / HTTP/1.0\r\n\r\n");
+    assert!(page.starts_with("HTTP/1.0 200 OK\r\n"), "{page}");
+    assert!(page.contains("<TITLE>My Home Page</TITLE>") && page.contains("hello client"));
+    assert_eq!(ask(&server, b"GET /test HTTP/1.0\r\n\r\n"), "/test not found");
+    let ours = Server::start(WEB, &[]);
+    assert!(ask(&ours, b"GET /test HTTP/1.0\r\n\r\n").starts_with("HTTP/1.0 404 Not Found\r\n"));
+}
+
+/// "The original answers 501 to both": a method HTTP defines but the server
+/// does not serve, and a word that is no HTTP method.
+#[test]
+fn the_original_web_server_answers_501_to_any_other_method() {
+    let server = original_server("ourwebserver.py");
+    for method in ["POST", "BREW"] {
+        let answer = ask(&server, format!("{method} / HTTP/1.0\r\n\r\n").as_bytes());
+        assert!(answer.starts_with("HTTP/1.0 501 "), "{method}: {answer}");
+    }
+}
+
+/// "A client that connects and sends nothing stops it for everybody": with a
+/// silent connection open, the original answers nobody, and ours answers.
+#[test]
+fn a_silent_connection_stops_the_original_web_server_but_not_ours() {
+    let original = original_server("ourwebserver.py");
+    let ours = Server::start(WEB, &[]);
+    for (server, answers) in [(&original, false), (&ours, true)] {
+        let _silent = server.connect();
+        thread::sleep(Duration::from_millis(100));
+        let mut asking = server.connect();
+        asking.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+        asking.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+        let mut byte = [0; 1];
+        assert_eq!(asking.read(&mut byte).is_ok(), answers, "{}", server.addr);
+    }
+}
