@@ -1,6 +1,7 @@
 //! The workspace's own tasks, run as `cargo xtask TASK`: the book and its
-//! checks, the drawings and diffs it shows, the reliability battery, the
-//! browser check and the benchmark. `cargo xtask --help` says what each does.
+//! checks, the drawings and diffs it shows, its transcripts, the reliability
+//! battery, the browser check and the benchmark. `cargo xtask --help` says
+//! what each does.
 
 mod bench;
 mod book;
@@ -47,6 +48,12 @@ enum Task {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Run the book's console blocks against the programs and compare what they print with the pages.
+    Transcripts {
+        /// libtest's flags and filter, such as `--list` or `step1-hello`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Load every web server with wrk beside its peers, hammer cas; write tables and charts under target/bench.
     Bench {
         /// Seconds each load lasts (shorter for a trial).
@@ -76,6 +83,12 @@ fn main() -> ExitCode {
             Command::new(tools::cargo())
                 .current_dir(&root)
                 .args(["test", "-p", "xtask", "--test", "battery", "--"])
+                .args(args),
+        ),
+        Task::Transcripts { args } => tools::run(
+            Command::new(tools::cargo())
+                .current_dir(&root)
+                .args(["test", "-p", "xtask", "--test", "transcripts", "--"])
                 .args(args),
         ),
         Task::Bench { seconds, only, note, update_book } => {

@@ -1,0 +1,727 @@
+//! `cargo xtask transcripts [PAGE…]`: runs the book's `console` blocks
+//! against the real programs and compares what they print with the page.
+//!
+//! # The blocks
+//!
+//! In a ```` ```console ```` block, a line that starts with `$ ` is a
+//! command (a line ending in `\` continues it on the next line), and the
+//! lines up to the next command are what it prints, stdout and stderr
+//! together as a terminal shows them. Each command runs with `bash -c` from
+//! the workspace's top directory, with [`COMMAND_TIMEOUT`] to finish, and
+//! with `CARGO_TERM_QUIET=true`: the book leaves out Cargo's own lines
+//! (`Compiling`, `Running`), and shows no progress of `cargo test`; and with
+//! a `CURL_HOME` whose `.curlrc` says `no-progress-meter`, since curl shows
+//! no progress meter on a terminal. `$?` in a command is the status of the
+//! command before it in the block.
+//!
+//! Before comparing, both sides are normalized: trailing blanks and `\r`
+//! go, trailing empty lines go, and what varies from run to run becomes a
+//! placeholder ([`PLACEHOLDERS`]: times, dates, `Date:` headers, PIDs,
+//! durations, ports other than the book's fixed ones). An expected line that
+//! is exactly `...` stands for any lines, none included.
+//!
+//! # The declarations
+//!
+//! A page declares what its blocks need in HTML comments, one per line,
+//! which the book does not show:
+//!
+//! - `<!-- transcript: check -->`: check this page's blocks. Any other
+//!   declaration does too; a page without any is *not yet checked*.
+//! - `<!-- transcript: server CMD -->`: start `CMD` (with `bash -c`, from
+//!   the workspace's top) in the background, and wait until it prints
+//!   `listening on` (within [`SERVER_TIMEOUT`]). It serves the blocks
+//!   that follow, until `<!-- transcript: stop -->` or the end of the page.
+//! - `<!-- transcript: server -->` right before a block: the block's first
+//!   command is such a server. What it prints up to its `listening on`
+//!   line is compared with the lines the block shows under it; the block's
+//!   other commands then run as usual.
+//! - `<!-- transcript: stop -->`: stop every server started so far on the
+//!   page (with SIGTERM to its process group, then SIGKILL).
+//! - `<!-- transcript: succeeds -->` right before a block: its commands
+//!   must exit with status 0, and what they print is not compared. For the
+//!   book's `cargo test …` lines, which show no output.
+//! - `<!-- transcript: skip WHY -->` right before a block: the block cannot
+//!   run unattended (a browser, a Ctrl-C by hand); it is counted as marked.
+//!
+//! "Right before" means that only blank lines come between the declaration
+//! and the block's opening fence. Servers bind `127.0.0.1`, our programs'
+//! default: a page does not pass `--host`.
+//!
+//! # The run
+//!
+//! `cargo xtask transcripts [PAGE…]` builds the workspace's programs once
+//! (so that the timeouts time the programs, not the build), then runs the
+//! pages named (by the end of their path: `step1-hello.md`,
+//! `clock/index.md`), or every page. It prints `PAGE:LINE ok`, `FAILED`,
+//! `skipped (WHY)` or `not checked` for each block, with the line of its
+//! opening fence, and under a failure the command's `PAGE:LINE` and the
+//! diff of the normalized outputs; then the counts. It fails when a block
+//! fails.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use libtest_mimic::{Arguments, Failed, Trial};
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use regex::{Captures, Regex};
+use similar::TextDiff;
+use walkdir::WalkDir;
+
+/// How long one command may take.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a server may take to print `listening on`.
+pub const SERVER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a server may take to end once sent SIGTERM, before SIGKILL.
+const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The line by which a server says it is ready.
+const READY: &str = "listening on";
+
+/// The ports that the book's servers use by default: they stay as they are.
+const FIXED_PORTS: &[&str] = &["8000", "8080", "12091", "22222"];
+
+/// What varies from run to run, and the placeholder it becomes, in order.
+/// A match whose `port` group is one of [`FIXED_PORTS`] is left alone.
+const PLACEHOLDERS: &[(&str, &str)] = &[
+    // An HTTP `Date:` header, whatever its form.
+    (r"^Date: .*$", "Date: <DATE>"),
+    // An HTTP date: `Sun, 29 Nov 2026 19:47:18 GMT`.
+    (r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT", "<DATE>"),
+    // `ctime`: `Sun Nov 29 19:47:18 2026`, `Sun Nov  1 09:07:08 2026`.
+    (r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\b", "<DATE>"),
+    // Dates in logs: `21/Nov/2026`, `2026-11-21`.
+    (r"\b\d{1,2}/[A-Z][a-z]{2}/\d{4}\b", "<DATE>"),
+    (r"\b\d{4}-\d\d-\d\d\b", "<DATE>"),
+    // Times, milliseconds or more included: `15:04:18`, `14:53:54.694`.
+    (r"\b\d\d:\d\d:\d\d(\.\d+)?\b", "<TIME>"),
+    // Durations: bash's `time` (`0m0.010s`), and with a fraction: `0.01 s`,
+    // `10.015s`, `3.2 seconds`, `1.5ms`.
+    (r"\b\d+m\d+\.\d+s\b", "<DURATION>"),
+    (r"\b\d+\.\d+ ?(s|ms|µs|seconds)\b", "<DURATION>"),
+    // Process ids: `pid 31967`, `PID 31967`.
+    (r"\b(?<word>pid|PID)[ =:]\s*\d+\b", "$word <PID>"),
+    // The port of a local address, unless it is one of the book's fixed ports.
+    (r"\b(?<host>127\.0\.0\.1|0\.0\.0\.0|localhost|\[::1?\]):(?<port>\d+)\b", "$host:<PORT>"),
+];
+
+/// The compiled [`PLACEHOLDERS`].
+static RULES: LazyLock<Vec<(Regex, &str)>> = LazyLock::new(|| {
+    PLACEHOLDERS
+        .iter()
+        .map(|(pattern, placeholder)| (Regex::new(pattern).expect("a valid pattern"), *placeholder))
+        .collect()
+});
+
+/// An expected line that stands for any lines, none included.
+const ANY_LINES: &str = "...";
+
+/// One page's transcript: whether it is checked, and what it holds in order.
+#[derive(Debug, Default, PartialEq)]
+struct Page {
+    /// Whether the page has any declaration.
+    declared: bool,
+    /// Its declarations and blocks, in order.
+    items: Vec<Item>,
+}
+
+/// A declaration that acts where it stands, or a block.
+#[derive(Debug, PartialEq)]
+enum Item {
+    /// Start this command in the background (the declaration's line).
+    Server(usize, String),
+    /// Stop every server (the declaration's line).
+    Stop(usize),
+    /// A `console` block.
+    Block(Block),
+}
+
+/// A `console` block.
+#[derive(Debug, PartialEq)]
+struct Block {
+    /// The line of its opening fence.
+    line: usize,
+    /// How it is checked.
+    mode: Mode,
+    /// Its commands, with what each prints.
+    commands: Vec<Cmd>,
+}
+
+/// How a block is checked.
+#[derive(Debug, PartialEq)]
+enum Mode {
+    /// Each command's output is compared.
+    Compare,
+    /// Its first command is a server, the others are compared.
+    Server,
+    /// Each command must exit with 0; outputs are not compared.
+    Succeeds,
+    /// Not run, for this reason.
+    Skip(String),
+}
+
+/// A command of a block, and what the page says it prints.
+#[derive(Debug, PartialEq)]
+struct Cmd {
+    /// The line of its `$ `.
+    line: usize,
+    /// The command, continuation lines included, without the `$ `.
+    text: String,
+    /// The lines shown under it.
+    expected: Vec<String>,
+}
+
+/// Parses a page: its declarations and `console` blocks. Errors name the line.
+fn parse(text: &str) -> Result<Page> {
+    let mut page = Page::default();
+    // A declaration waiting for its block: (its line, the mode it gives).
+    let mut pending: Option<(usize, Mode)> = None;
+    let mut lines = text.lines().enumerate().map(|(i, line)| (i + 1, line));
+    while let Some((number, line)) = lines.next() {
+        let trimmed = line.trim();
+        if let Some(declaration) = declaration(trimmed) {
+            ensure!(pending.is_none(), "line {number}: a declaration waits for its block");
+            page.declared = true;
+            let (word, rest) = declaration.split_once(' ').unwrap_or((declaration, ""));
+            let rest = rest.trim();
+            match word {
+                "check" if rest.is_empty() => {}
+                "stop" if rest.is_empty() => page.items.push(Item::Stop(number)),
+                "server" if rest.is_empty() => pending = Some((number, Mode::Server)),
+                "server" => page.items.push(Item::Server(number, rest.to_string())),
+                "succeeds" if rest.is_empty() => pending = Some((number, Mode::Succeeds)),
+                "skip" if !rest.is_empty() => pending = Some((number, Mode::Skip(rest.into()))),
+                _ => bail!("line {number}: unknown declaration `{declaration}`"),
+            }
+        } else if trimmed.starts_with("```") {
+            let is_console = trimmed == "```console";
+            let indent = line.len() - line.trim_start().len();
+            let mut body = Vec::new();
+            for (inner, content) in lines.by_ref() {
+                if content.trim() == "```" {
+                    break;
+                }
+                body.push((inner, content.get(indent..).unwrap_or(content.trim_start())));
+            }
+            if is_console {
+                let mode = pending.take().map_or(Mode::Compare, |(_, mode)| mode);
+                let commands = commands(number, &body)?;
+                page.items.push(Item::Block(Block { line: number, mode, commands }));
+            } else if let Some((declared, _)) = pending {
+                bail!("line {declared}: the declaration is not right before a console block");
+            }
+        } else if let Some((declared, _)) = pending.as_ref().filter(|_| !trimmed.is_empty()) {
+            bail!("line {declared}: the declaration is not right before a console block");
+        }
+    }
+    if let Some((declared, _)) = pending {
+        bail!("line {declared}: the declaration is not right before a console block");
+    }
+    Ok(page)
+}
+
+/// What a `<!-- transcript: … -->` line declares, if it is one.
+fn declaration(line: &str) -> Option<&str> {
+    let inner = line.strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    Some(inner.strip_prefix("transcript:")?.trim())
+}
+
+/// The commands of a block's lines (numbered), with their expected lines.
+fn commands(fence: usize, body: &[(usize, &str)]) -> Result<Vec<Cmd>> {
+    let mut commands: Vec<Cmd> = Vec::new();
+    let mut lines = body.iter();
+    while let Some(&(number, line)) = lines.next() {
+        if let Some(command) = line.strip_prefix("$ ") {
+            let mut text = command.to_string();
+            while text.ends_with('\\') {
+                let Some(&(_, next)) = lines.next() else { break };
+                text.push('\n');
+                text.push_str(next);
+            }
+            commands.push(Cmd { line: number, text, expected: Vec::new() });
+        } else if let Some(command) = commands.last_mut() {
+            command.expected.push(line.to_string());
+        } else if !line.trim().is_empty() {
+            bail!("line {number}: output before the first command of the block at line {fence}");
+        }
+    }
+    Ok(commands)
+}
+
+/// A text's lines with what varies replaced by placeholders, without
+/// trailing blanks, `\r` and empty lines at the end.
+fn normalize(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let mut line = line.trim_end().to_string();
+            for (regex, placeholder) in RULES.iter() {
+                line = regex
+                    .replace_all(&line, |caps: &Captures| {
+                        if caps
+                            .name("port")
+                            .is_some_and(|port| FIXED_PORTS.contains(&port.as_str()))
+                        {
+                            caps[0].to_string()
+                        } else {
+                            let mut out = String::new();
+                            caps.expand(placeholder, &mut out);
+                            out
+                        }
+                    })
+                    .into_owned();
+            }
+            line
+        })
+        .collect();
+    while lines.last().is_some_and(|line| line.is_empty()) {
+        lines.pop();
+    }
+    lines
+}
+
+/// Whether `actual` is what `expected` shows, `...` standing for any lines.
+fn matches(expected: &[String], actual: &[String]) -> bool {
+    // fits[j]: expected[i..] matches actual[j..], for i going down.
+    let mut fits = vec![false; actual.len() + 1];
+    fits[actual.len()] = true;
+    for line in expected.iter().rev() {
+        let mut next = vec![false; actual.len() + 1];
+        for j in (0..=actual.len()).rev() {
+            next[j] = if line == ANY_LINES {
+                fits[j] || (j < actual.len() && next[j + 1])
+            } else {
+                j < actual.len() && actual[j] == *line && fits[j + 1]
+            };
+        }
+        fits = next;
+    }
+    fits[0]
+}
+
+/// What a block's check came to.
+enum Verdict {
+    /// Every command printed what the page shows.
+    Ok,
+    /// At least one did not: what to show.
+    Failed(Vec<String>),
+    /// Marked as not runnable unattended.
+    Skipped(String),
+    /// The page is not annotated yet.
+    NotChecked,
+}
+
+/// Parses every page, builds the programs, and runs one trial per page that
+/// declares what it needs; a page that declares nothing is an ignored trial.
+/// Then prints the counts of blocks.
+fn main() -> Result<()> {
+    let mut arguments = Arguments::from_args();
+    // One page at a time: the pages' servers share the book's fixed ports.
+    arguments.test_threads = Some(1);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("the workspace")?;
+    let mut pages = Vec::new();
+    for entry in WalkDir::new(root.join("mdbook/src")).sort_by_file_name() {
+        let path = entry?.into_path();
+        if path.extension().is_some_and(|ending| ending == "md") {
+            let shown = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+            let text = fs::read_to_string(&path).with_context(|| format!("reading {shown}"))?;
+            let page = parse(&text).map_err(|error| anyhow::anyhow!("{shown}: {error}"))?;
+            pages.push((shown, page));
+        }
+    }
+    if !arguments.list {
+        // The programs are built once, so that the timeouts time the programs.
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let build = ["build", "--quiet", "--workspace", "--bins"];
+        ensure!(Command::new(cargo).current_dir(root).args(build).status()?.success(), "build");
+    }
+    let mut trials: Vec<Trial> = own::CHECKS
+        .iter()
+        .map(|&(name, check)| {
+            Trial::test(format!("own: {name}"), move || {
+                check();
+                Ok(())
+            })
+        })
+        .collect();
+    let blocks =
+        |page: &Page| page.items.iter().filter(|item| matches!(item, Item::Block(_))).count();
+    let skipped = |page: &Page| {
+        let skips = page.items.iter().filter(
+            |item| matches!(item, Item::Block(block) if matches!(block.mode, Mode::Skip(_))),
+        );
+        skips.count()
+    };
+    let declared: Vec<&(String, Page)> = pages.iter().filter(|(_, page)| page.declared).collect();
+    let checked: usize = declared.iter().map(|(_, page)| blocks(page) - skipped(page)).sum();
+    let marked: usize = declared.iter().map(|(_, page)| skipped(page)).sum();
+    let total: usize = pages.iter().map(|(_, page)| blocks(page)).sum();
+    for (shown, page) in pages.into_iter().filter(|(_, page)| blocks(page) > 0) {
+        let trial_root = root.to_path_buf();
+        let declared = page.declared;
+        let trial = Trial::test(shown.clone(), move || check(&trial_root, &shown, &page));
+        trials.push(trial.with_ignored_flag(!declared));
+    }
+    let conclusion = libtest_mimic::run(&arguments, trials);
+    let share = |n: usize| 100.0 * n as f64 / total.max(1) as f64;
+    println!(
+        "transcripts: {total} blocks: {checked} checked ({:.0}%), {marked} marked as not runnable \
+         unattended, {} on pages not yet annotated",
+        share(checked),
+        total - checked - marked,
+    );
+    ensure!(!conclusion.has_failed(), "{} pages failed", conclusion.num_failed);
+    Ok(())
+}
+
+/// Runs one page's blocks, printing a line for each, and fails with the
+/// details of every block that printed something else than the page shows.
+fn check(root: &Path, shown: &str, page: &Page) -> Result<(), Failed> {
+    let mut failures = Vec::new();
+    for (line, verdict) in check_page(root, shown, page) {
+        match verdict {
+            Verdict::Ok => print!("{line} ok, "),
+            Verdict::Skipped(why) => print!("{line} skipped ({why}), "),
+            Verdict::NotChecked => {}
+            Verdict::Failed(details) => {
+                print!("{line} FAILED, ");
+                failures.push(format!("{shown}:{line} FAILED\n{}", details.join("\n")));
+            }
+        }
+    }
+    if failures.is_empty() { Ok(()) } else { Err(failures.join("\n").into()) }
+}
+
+/// Runs one page: `(block line, verdict)` for each block.
+fn check_page(root: &Path, shown: &str, page: &Page) -> Vec<(usize, Verdict)> {
+    let mut verdicts = Vec::new();
+    let mut servers: Vec<Server> = Vec::new();
+    // A declared server that failed to start fails the next block.
+    let mut trouble: Vec<String> = Vec::new();
+    for item in &page.items {
+        match item {
+            Item::Block(block) if !page.declared => {
+                verdicts.push((block.line, Verdict::NotChecked))
+            }
+            Item::Server(..) | Item::Stop(_) if !page.declared => {}
+            Item::Server(line, command) => match Server::start(root, command) {
+                Ok((server, _)) => servers.push(server),
+                Err(error) => {
+                    trouble.push(format!("  {shown}:{line}: server `{command}`: {error:#}"))
+                }
+            },
+            Item::Stop(_) => servers.clear(),
+            Item::Block(block) => {
+                let mut details = std::mem::take(&mut trouble);
+                if let Mode::Skip(why) = &block.mode {
+                    verdicts.push((block.line, Verdict::Skipped(why.clone())));
+                    continue;
+                }
+                let mut status = 0;
+                for (index, cmd) in block.commands.iter().enumerate() {
+                    let outcome = if index == 0 && block.mode == Mode::Server {
+                        Server::start(root, &cmd.text).map(|(server, printed)| {
+                            servers.push(server);
+                            (printed, 0)
+                        })
+                    } else {
+                        run_command(root, &cmd.text, status)
+                    };
+                    let (printed, code) = match outcome {
+                        Ok(outcome) => outcome,
+                        Err(error) => {
+                            details.push(format!(
+                                "  {shown}:{}: $ {}\n  {error:#}",
+                                cmd.line, cmd.text
+                            ));
+                            continue;
+                        }
+                    };
+                    status = code;
+                    if block.mode == Mode::Succeeds {
+                        if code != 0 {
+                            details.push(format!(
+                                "  {shown}:{}: $ {}\n  exited with {code}:\n{printed}",
+                                cmd.line, cmd.text
+                            ));
+                        }
+                        continue;
+                    }
+                    let expected = normalize(&cmd.expected.join("\n"));
+                    let actual = normalize(&printed);
+                    if !matches(&expected, &actual) {
+                        let (expected, actual) =
+                            (expected.join("\n") + "\n", actual.join("\n") + "\n");
+                        let diff = TextDiff::from_lines(&expected, &actual)
+                            .unified_diff()
+                            .header("the page", "the program")
+                            .to_string();
+                        details.push(format!("  {shown}:{}: $ {}\n{diff}", cmd.line, cmd.text));
+                    }
+                }
+                let verdict =
+                    if details.is_empty() { Verdict::Ok } else { Verdict::Failed(details) };
+                verdicts.push((block.line, verdict));
+            }
+        }
+    }
+    verdicts
+}
+
+/// `bash -c SCRIPT` from the workspace's top, in a process group of its own,
+/// with stdout and stderr into one pipe, as a terminal shows them.
+fn bash(root: &Path, script: &str) -> Result<(Child, std::io::PipeReader)> {
+    // curl shows no progress meter on a terminal: a `.curlrc` says so here.
+    let curl_home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("transcripts");
+    fs::create_dir_all(&curl_home)?;
+    fs::write(curl_home.join(".curlrc"), "no-progress-meter\n")?;
+    let (reader, writer) = std::io::pipe()?;
+    let mut command = Command::new("bash");
+    command
+        .arg("-c")
+        .arg(script)
+        .current_dir(root)
+        .env("CARGO_TERM_QUIET", "true")
+        .env("CARGO_TERM_COLOR", "never")
+        .env("CURL_HOME", &curl_home)
+        .stdin(Stdio::null())
+        .stdout(writer.try_clone()?)
+        .stderr(writer)
+        .process_group(0);
+    let child = command.spawn().context("starting bash")?;
+    // The command holds the pipe's writing end until it is dropped.
+    drop(command);
+    Ok((child, reader))
+}
+
+/// Sends `signal` to the process group that `child` leads.
+fn signal_group(child: &Child, signal: Signal) {
+    let group = Pid::from_raw(i32::try_from(child.id()).expect("a pid fits an i32"));
+    let _ = killpg(group, signal);
+}
+
+/// Runs one command, `$?` set to `status`: what it printed, and its status.
+/// Fails when it takes longer than [`COMMAND_TIMEOUT`].
+fn run_command(root: &Path, text: &str, status: i32) -> Result<(String, i32)> {
+    let (mut child, mut reader) = bash(root, &format!("(exit {status})\n{text}"))?;
+    let printed = Arc::new(Mutex::new(Vec::new()));
+    let (done, finished) = mpsc::channel();
+    let sink = Arc::clone(&printed);
+    thread::spawn(move || {
+        let mut chunk = [0; 8192];
+        while let Ok(n @ 1..) = reader.read(&mut chunk) {
+            sink.lock().unwrap().extend_from_slice(&chunk[..n]);
+        }
+        let _ = done.send(());
+    });
+    let deadline = Instant::now() + COMMAND_TIMEOUT;
+    let ended = finished.recv_timeout(deadline.saturating_duration_since(Instant::now()));
+    let code = loop {
+        if let Some(code) = child.try_wait()? {
+            break code.code().unwrap_or(-1);
+        }
+        if Instant::now() >= deadline || ended == Err(RecvTimeoutError::Timeout) {
+            signal_group(&child, Signal::SIGKILL);
+            let _ = child.wait();
+            let printed = String::from_utf8_lossy(&printed.lock().unwrap()).into_owned();
+            bail!("timed out after {} s; it printed:\n{printed}", COMMAND_TIMEOUT.as_secs());
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    let printed = String::from_utf8_lossy(&printed.lock().unwrap()).into_owned();
+    Ok((printed, code))
+}
+
+/// A server started in the background; dropping it stops it.
+struct Server {
+    /// Its bash, leader of its process group.
+    child: Child,
+}
+
+impl Server {
+    /// Starts `command` and waits until it prints `listening on`: the server,
+    /// and what it printed until then.
+    fn start(root: &Path, command: &str) -> Result<(Server, String)> {
+        let (child, reader) = bash(root, command)?;
+        let mut server = Server { child };
+        let printed = Arc::new(Mutex::new(String::new()));
+        let (ready, is_ready) = mpsc::channel();
+        let sink = Arc::clone(&printed);
+        thread::spawn(move || {
+            let mut reader = BufReader::new(reader);
+            let mut bytes = Vec::new();
+            while reader.read_until(b'\n', &mut bytes).is_ok_and(|n| n > 0) {
+                let line = String::from_utf8_lossy(&bytes).trim_end_matches('\n').to_string();
+                bytes.clear();
+                let mut printed = sink.lock().unwrap();
+                printed.push_str(&line);
+                printed.push('\n');
+                if line.contains(READY) {
+                    let _ = ready.send(printed.clone());
+                }
+            }
+        });
+        let deadline = Instant::now() + SERVER_TIMEOUT;
+        loop {
+            match is_ready.recv_timeout(Duration::from_millis(50)) {
+                Ok(printed) => return Ok((server, printed)),
+                // The server closed its output: it has ended, or soon will.
+                Err(RecvTimeoutError::Disconnected) => thread::sleep(Duration::from_millis(50)),
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            let printed = printed.lock().unwrap().clone();
+            if let Some(status) = server.child.try_wait()? {
+                bail!("it ended ({status}) before printing `{READY}`; it printed:\n{printed}");
+            }
+            if Instant::now() >= deadline {
+                bail!("no `{READY}` after {} s; it printed:\n{printed}", SERVER_TIMEOUT.as_secs());
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        signal_group(&self.child, Signal::SIGTERM);
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        // What the server started may outlive its bash: kill the group.
+        signal_group(&self.child, Signal::SIGKILL);
+        let _ = self.child.wait();
+    }
+}
+
+/// The checker's own parser and normalizer, run as trials before the pages.
+mod own {
+    use super::*;
+
+    /// Each check, by name.
+    pub(super) const CHECKS: &[(&str, fn())] = &[
+        (
+            "parses commands, outputs and continuations",
+            commands_outputs_and_continuations_are_parsed_with_their_lines,
+        ),
+        ("applies declarations where they stand", declarations_apply_where_they_stand),
+        (
+            "refuses misplaced or unknown declarations",
+            misplaced_or_unknown_declarations_are_errors_with_their_line,
+        ),
+        ("turns what varies into placeholders", what_varies_becomes_a_placeholder),
+        ("reads three dots as any lines", three_dots_stand_for_any_lines),
+    ];
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(str::to_string).collect()
+    }
+
+    fn commands_outputs_and_continuations_are_parsed_with_their_lines() {
+        let page = "# T\n\n```console\n$ echo a \\\n  b\na b\n$ true\n```\n";
+        let parsed = parse(page).unwrap();
+        assert!(!parsed.declared);
+        let Item::Block(block) = &parsed.items[0] else { panic!("not a block") };
+        assert_eq!(block.line, 3);
+        assert_eq!(block.mode, Mode::Compare);
+        assert_eq!(
+            block.commands[0],
+            Cmd { line: 4, text: "echo a \\\n  b".into(), expected: lines("a b") }
+        );
+        assert_eq!(block.commands[1], Cmd { line: 7, text: "true".into(), expected: vec![] });
+    }
+
+    fn declarations_apply_where_they_stand() {
+        let page = "<!-- transcript: server cargo run -p x -->\n```console\n$ a\n```\n\
+                    <!-- transcript: skip needs a browser -->\n\n  ```console\n  $ b\n  ```\n\
+                    <!-- transcript: stop -->\n<!-- transcript: server -->\n```console\n$ c\nlistening on\n```\n\
+                    ```sh\nnot a console block\n```\n<!-- transcript: succeeds -->\n```console\n$ d\n```\n";
+        let parsed = parse(page).unwrap();
+        assert!(parsed.declared);
+        let modes: Vec<_> = parsed
+            .items
+            .iter()
+            .map(|item| match item {
+                Item::Server(line, command) => format!("{line} server {command}"),
+                Item::Stop(line) => format!("{line} stop"),
+                Item::Block(block) => {
+                    format!("{} {:?} {}", block.line, block.mode, block.commands[0].text)
+                }
+            })
+            .collect();
+        assert_eq!(
+            modes,
+            [
+                "1 server cargo run -p x",
+                "2 Compare a",
+                "7 Skip(\"needs a browser\") b",
+                "10 stop",
+                "12 Server c",
+                "20 Succeeds d",
+            ]
+        );
+    }
+
+    fn misplaced_or_unknown_declarations_are_errors_with_their_line() {
+        let far = "<!-- transcript: skip why -->\ntext\n```console\n$ a\n```\n";
+        assert!(parse(far).unwrap_err().to_string().starts_with("line 1:"));
+        let unknown = "\n<!-- transcript: serve x -->\n";
+        assert!(parse(unknown).unwrap_err().to_string().starts_with("line 2:"));
+        let dangling = "<!-- transcript: succeeds -->\n";
+        assert!(parse(dangling).is_err());
+        let orphan_output = "```console\noutput\n$ a\n```\n";
+        assert!(parse(orphan_output).unwrap_err().to_string().starts_with("line 2:"));
+        assert!(parse("<!-- a comment -->\ntext\n").is_ok());
+    }
+
+    fn what_varies_becomes_a_placeholder() {
+        let text = "Date: Sun, 29 Nov 2026 19:47:18 GMT\r\n\
+                    <p>Date: Sun Nov  1 19:47:18 2026</p>\n\
+                    127.0.0.1:48928 [21/Nov/2026 14:53:54.694] connected\n\
+                    2026-11-21 15:04:18\n\
+                    finished in 0.01s; took 10.015 s, slept 3.2 seconds\n\
+                    real\t0m0.010s\n\
+                    forked pid 31967\n\
+                    listening on http://127.0.0.1:41559/ and 127.0.0.1:8080, [::1]:22222\n\
+                    kept: 12091 0.5 8080\n  \n\n";
+        assert_eq!(
+            normalize(text),
+            [
+                "Date: <DATE>",
+                "<p>Date: <DATE></p>",
+                "127.0.0.1:<PORT> [<DATE> <TIME>] connected",
+                "<DATE> <TIME>",
+                "finished in <DURATION>; took <DURATION>, slept <DURATION>",
+                "real\t<DURATION>",
+                "forked pid <PID>",
+                "listening on http://127.0.0.1:<PORT>/ and 127.0.0.1:8080, [::1]:22222",
+                "kept: 12091 0.5 8080",
+            ]
+        );
+    }
+
+    fn three_dots_stand_for_any_lines() {
+        let actual = lines("a\nb\nc\nd");
+        assert!(matches(&lines("a\nb\nc\nd"), &actual));
+        assert!(matches(&lines("a\n...\nd"), &actual));
+        assert!(matches(&lines("...\nb\n...\nd\n..."), &actual));
+        assert!(matches(&lines("a\nb\n...\nc\nd"), &actual));
+        assert!(!matches(&lines("a\n...\nc"), &actual));
+        assert!(!matches(&lines("a\nc\n...\nd"), &actual));
+        assert!(!matches(&lines("a\nb\nc"), &actual));
+        assert!(matches(&lines(""), &[]));
+        assert!(!matches(&lines(""), &actual));
+    }
+}
