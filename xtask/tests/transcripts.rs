@@ -109,6 +109,11 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     // `10.015s`, `3.2 seconds`, `1.5ms`.
     (r"\b\d+m\d+\.\d+s\b", "<DURATION>"),
     (r"\b\d+\.\d+ ?(s|ms|µs|seconds)\b", "<DURATION>"),
+    // The counts and the rate of `cas-stress hammer`, which vary with the interleaving.
+    (
+        r"^\d+ requests \(\d+ retries\) in \S+: \d+ requests/s$",
+        "<N> requests (<N> retries) in <DURATION>: <N> requests/s",
+    ),
     // Process ids: `pid 31967`, `PID 31967`.
     (r"\b(?<word>pid|PID)[ =:]\s*\d+\b", "$word <PID>"),
     // The port of a local address, unless it is one of the book's fixed ports.
