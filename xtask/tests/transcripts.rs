@@ -109,6 +109,8 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     // `10.015s`, `3.2 seconds`, `1.5ms`.
     (r"\b\d+m\d+\.\d+s\b", "<DURATION>"),
     (r"\b\d+\.\d+ ?(s|ms|µs|seconds)\b", "<DURATION>"),
+    // Where the workspace is, in a default shown by `--help`: `/home/you/…/step5-pool/www`.
+    (r"/\S*/(?<dir>[a-z0-9-]+/www)\b", "<WORKSPACE>/$dir"),
     // The counts and the rate of `cas-stress hammer`, which vary with the interleaving.
     (
         r"^\d+ requests \(\d+ retries\) in \S+: \d+ requests/s$",
