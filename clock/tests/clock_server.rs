@@ -1,30 +1,19 @@
 //! The clock server and client over real TCP: the time in `ctime` form, and
 //! what becomes of questions that are too short, too long, or never come.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use chrono::{Local, NaiveDateTime};
 use testkit::Server;
+
+use common::{QUESTION, assert_is_ctime_now};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_clock-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_clock-client");
-
-/// The lecture's question, padded with spaces to 25 bytes.
-const QUESTION: &[u8; 25] = b"What is the time?        ";
-
-/// Checks that `text` is the time now in `ctime` form, as `Sun Apr  4 18:16:14 2010`.
-fn assert_is_ctime_now(text: &str) {
-    assert_eq!(text.len(), 24, "{text:?}");
-    let time = NaiveDateTime::parse_from_str(text, "%a %b %e %H:%M:%S %Y")
-        .unwrap_or_else(|error| panic!("{text:?} is not in ctime form: {error}"));
-    let off = (Local::now().naive_local() - time).num_seconds().abs();
-    assert!(off < 60, "{text:?} is {off} s away from now");
-    let day = &text[8..10];
-    assert!(day.starts_with(' ') || !day.starts_with('0'), "day {day:?} is padded with a space");
-}
 
 #[test]
 fn a_25_byte_question_gets_the_time_in_ctime_form() {

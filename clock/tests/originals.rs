@@ -4,37 +4,28 @@
 //! of the originals. These tests need `python3`, so `cargo test --workspace`
 //! leaves them out; run them with `cargo test -p clock --test originals`.
 
+mod common;
+
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::Shutdown;
 use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 use std::time::Duration;
 
-use chrono::{Local, NaiveDateTime};
 use testkit::originals::{original_server, python, run_to_end};
 use testkit::{PATIENCE, Server};
+
+use common::{QUESTION, assert_is_ctime_now};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_clock-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_clock-client");
 const FORK_SERVER: &str = env!("CARGO_BIN_EXE_clock-fork-server");
-
-/// The lecture's question, padded with spaces to 25 bytes.
-const QUESTION: &[u8; 25] = b"What is the time?        ";
 
 /// The lines a client printed, once it ended well.
 fn printed(output: &Output) -> Vec<String> {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{}: {stderr}", output.status);
     String::from_utf8(output.stdout.clone()).unwrap().lines().map(String::from).collect()
-}
-
-/// Checks that `text` is the time now in `ctime` form, as `Sun Apr  4 18:16:14 2010`.
-fn assert_is_ctime_now(text: &str) {
-    assert_eq!(text.len(), 24, "{text:?}");
-    let time = NaiveDateTime::parse_from_str(text, "%a %b %e %H:%M:%S %Y")
-        .unwrap_or_else(|error| panic!("{text:?} is not in ctime form: {error}"));
-    let off = (Local::now().naive_local() - time).num_seconds().abs();
-    assert!(off < 60, "{text:?} is {off} s away from now");
 }
 
 /// Reads until the server closes.

@@ -61,7 +61,7 @@
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -74,6 +74,7 @@ use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 use regex::{Captures, Regex};
 use similar::TextDiff;
+use wait_timeout::ChildExt;
 use walkdir::WalkDir;
 
 /// How long one command may take.
@@ -485,13 +486,18 @@ fn check_page(root: &Path, shown: &str, page: &Page) -> Vec<(usize, Verdict)> {
     verdicts
 }
 
+/// The `CURL_HOME` of the commands, written once: curl shows no progress
+/// meter on a terminal, and its `.curlrc` here says so.
+static CURL_HOME: LazyLock<PathBuf> = LazyLock::new(|| {
+    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("transcripts");
+    fs::create_dir_all(&home).expect("make CURL_HOME");
+    fs::write(home.join(".curlrc"), "no-progress-meter\n").expect("write .curlrc");
+    home
+});
+
 /// `bash -c SCRIPT` from the workspace's top, in a process group of its own,
 /// with stdout and stderr into one pipe, as a terminal shows them.
 fn bash(root: &Path, script: &str) -> Result<(Child, std::io::PipeReader)> {
-    // curl shows no progress meter on a terminal: a `.curlrc` says so here.
-    let curl_home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("transcripts");
-    fs::create_dir_all(&curl_home)?;
-    fs::write(curl_home.join(".curlrc"), "no-progress-meter\n")?;
     let (reader, writer) = std::io::pipe()?;
     let mut command = Command::new("bash");
     command
@@ -500,7 +506,7 @@ fn bash(root: &Path, script: &str) -> Result<(Child, std::io::PipeReader)> {
         .current_dir(root)
         .env("CARGO_TERM_QUIET", "true")
         .env("CARGO_TERM_COLOR", "never")
-        .env("CURL_HOME", &curl_home)
+        .env("CURL_HOME", &*CURL_HOME)
         .stdin(Stdio::null())
         .stdout(writer.try_clone()?)
         .stderr(writer)
@@ -532,21 +538,18 @@ fn run_command(root: &Path, text: &str, status: i32) -> Result<(String, i32)> {
         let _ = done.send(());
     });
     let deadline = Instant::now() + COMMAND_TIMEOUT;
-    let ended = finished.recv_timeout(deadline.saturating_duration_since(Instant::now()));
-    let code = loop {
-        if let Some(code) = child.try_wait()? {
-            break code.code().unwrap_or(-1);
-        }
-        if Instant::now() >= deadline || ended == Err(RecvTimeoutError::Timeout) {
-            signal_group(&child, Signal::SIGKILL);
-            let _ = child.wait();
-            let printed = String::from_utf8_lossy(&printed.lock().unwrap()).into_owned();
-            bail!("timed out after {} s; it printed:\n{printed}", COMMAND_TIMEOUT.as_secs());
-        }
-        thread::sleep(Duration::from_millis(5));
+    // Its output ends first; then bash itself, within what is left of the time.
+    let status = match finished.recv_timeout(COMMAND_TIMEOUT) {
+        Err(RecvTimeoutError::Timeout) => None,
+        _ => child.wait_timeout(deadline.saturating_duration_since(Instant::now()))?,
     };
     let printed = String::from_utf8_lossy(&printed.lock().unwrap()).into_owned();
-    Ok((printed, code))
+    let Some(status) = status else {
+        signal_group(&child, Signal::SIGKILL);
+        let _ = child.wait();
+        bail!("timed out after {} s; it printed:\n{printed}", COMMAND_TIMEOUT.as_secs());
+    };
+    Ok((printed, status.code().unwrap_or(-1)))
 }
 
 /// A server started in the background; dropping it stops it.
@@ -600,13 +603,7 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         signal_group(&self.child, Signal::SIGTERM);
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
+        let _ = self.child.wait_timeout(STOP_TIMEOUT);
         // What the server started may outlive its bash: kill the group.
         signal_group(&self.child, Signal::SIGKILL);
         let _ = self.child.wait();
