@@ -161,8 +161,24 @@ struct Block {
     line: usize,
     /// How it is checked.
     mode: Mode,
+    /// How its outputs are compared, and what happens while it runs.
+    options: Options,
     /// Its commands, with what each prints.
     commands: Vec<Cmd>,
+}
+
+/// What a block declares beyond its mode: the output that varies in ways
+/// the page's placeholders cannot know, and a Ctrl-C.
+#[derive(Debug, Default, PartialEq)]
+struct Options {
+    /// `N ms` is rounded to the nearest multiple of this, on both sides.
+    milliseconds_to: Option<u64>,
+    /// What these patterns match becomes [`VARIES`], on both sides.
+    varies: Vec<String>,
+    /// The lines of each command's output may come in any order.
+    any_order: bool,
+    /// This long after the block starts, the page's servers get Ctrl-C.
+    interrupt_after: Option<Duration>,
 }
 
 /// How a block is checked.
@@ -189,27 +205,78 @@ struct Cmd {
     expected: Vec<String>,
 }
 
+/// A declaration, or several, waiting for the block right after them.
+struct Pending {
+    /// The line of the first.
+    line: usize,
+    /// The mode that one of them gave, if any.
+    mode: Option<Mode>,
+    /// The options that they gave.
+    options: Options,
+}
+
+impl Pending {
+    /// Gives the block its mode, declared on line `number`: only one.
+    fn set_mode(&mut self, number: usize, mode: Mode) -> Result<()> {
+        ensure!(self.mode.is_none(), "line {number}: a second mode for one block");
+        self.mode = Some(mode);
+        Ok(())
+    }
+}
+
 /// Parses a page: its declarations and `console` blocks. Errors name the line.
 fn parse(text: &str) -> Result<Page> {
     let mut page = Page::default();
-    // A declaration waiting for its block: (its line, the mode it gives).
-    let mut pending: Option<(usize, Mode)> = None;
+    let mut pending: Option<Pending> = None;
     let mut lines = text.lines().enumerate().map(|(i, line)| (i + 1, line));
     while let Some((number, line)) = lines.next() {
         let trimmed = line.trim();
         if let Some(declaration) = declaration(trimmed) {
-            ensure!(pending.is_none(), "line {number}: a declaration waits for its block");
             page.declared = true;
             let (word, rest) = declaration.split_once(' ').unwrap_or((declaration, ""));
             let rest = rest.trim();
-            match word {
-                "check" if rest.is_empty() => {}
-                "stop" if rest.is_empty() => page.items.push(Item::Stop(number)),
-                "server" if rest.is_empty() => pending = Some((number, Mode::Server)),
-                "server" => page.items.push(Item::Server(number, rest.to_string())),
-                "succeeds" if rest.is_empty() => pending = Some((number, Mode::Succeeds)),
-                "skip" if !rest.is_empty() => pending = Some((number, Mode::Skip(rest.into()))),
-                _ => bail!("line {number}: unknown declaration `{declaration}`"),
+            let waiting = || Pending { line: number, mode: None, options: Options::default() };
+            let ahead = pending.get_or_insert_with(waiting);
+            match (word, rest) {
+                ("server", "") => ahead.set_mode(number, Mode::Server)?,
+                ("succeeds", "") => ahead.set_mode(number, Mode::Succeeds)?,
+                ("skip", why) if !why.is_empty() => {
+                    ahead.set_mode(number, Mode::Skip(why.into()))?
+                }
+                ("milliseconds", step) => {
+                    let step = step.strip_prefix("to ").and_then(|n| n.parse().ok());
+                    ensure!(step.is_some_and(|n| n > 0), "line {number}: `milliseconds to N`");
+                    ahead.options.milliseconds_to = step;
+                }
+                ("varies", pattern) => {
+                    Regex::new(pattern).with_context(|| format!("line {number}: the pattern"))?;
+                    ahead.options.varies.push(pattern.to_string());
+                }
+                ("any", "order") => ahead.options.any_order = true,
+                ("interrupt", after) => {
+                    let seconds = after.strip_prefix("after ").and_then(|a| a.strip_suffix(" s"));
+                    let seconds = seconds.and_then(|s| s.parse::<f64>().ok());
+                    let seconds =
+                        seconds.with_context(|| format!("line {number}: `interrupt after N s`"))?;
+                    ahead.options.interrupt_after = Some(Duration::from_secs_f64(seconds));
+                }
+                _ => {
+                    // The others act where they stand, and wait for no block.
+                    ensure!(
+                        ahead.line == number,
+                        "line {}: a declaration waits for its block",
+                        ahead.line
+                    );
+                    pending = None;
+                    match (word, rest) {
+                        ("check", "") => {}
+                        ("stop", "") => page.items.push(Item::Stop(number)),
+                        ("server", command) => {
+                            page.items.push(Item::Server(number, command.to_string()))
+                        }
+                        _ => bail!("line {number}: unknown declaration `{declaration}`"),
+                    }
+                }
             }
         } else if trimmed.starts_with("```") {
             let is_console = trimmed == "```console";
@@ -222,18 +289,23 @@ fn parse(text: &str) -> Result<Page> {
                 body.push((inner, content.get(indent..).unwrap_or(content.trim_start())));
             }
             if is_console {
-                let mode = pending.take().map_or(Mode::Compare, |(_, mode)| mode);
+                let Pending { mode, options, .. } = pending.take().unwrap_or(Pending {
+                    line: number,
+                    mode: None,
+                    options: Options::default(),
+                });
+                let mode = mode.unwrap_or(Mode::Compare);
                 let commands = commands(number, &body)?;
-                page.items.push(Item::Block(Block { line: number, mode, commands }));
-            } else if let Some((declared, _)) = pending {
-                bail!("line {declared}: the declaration is not right before a console block");
+                page.items.push(Item::Block(Block { line: number, mode, options, commands }));
+            } else if let Some(ahead) = pending {
+                bail!("line {}: the declaration is not right before a console block", ahead.line);
             }
-        } else if let Some((declared, _)) = pending.as_ref().filter(|_| !trimmed.is_empty()) {
-            bail!("line {declared}: the declaration is not right before a console block");
+        } else if let Some(ahead) = pending.as_ref().filter(|_| !trimmed.is_empty()) {
+            bail!("line {}: the declaration is not right before a console block", ahead.line);
         }
     }
-    if let Some((declared, _)) = pending {
-        bail!("line {declared}: the declaration is not right before a console block");
+    if let Some(ahead) = pending {
+        bail!("line {}: the declaration is not right before a console block", ahead.line);
     }
     Ok(page)
 }
@@ -296,6 +368,43 @@ fn normalize(text: &str) -> Vec<String> {
         lines.pop();
     }
     lines
+}
+
+/// Stands for what a `varies` pattern matched.
+const VARIES: &str = "<VARIES>";
+
+/// `N ms`, with the blanks that align it, for `milliseconds to`.
+static MILLISECONDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"( *)\b(\d+) ms\b").expect("a valid pattern"));
+
+impl Options {
+    /// [`normalize`], and then what the block declares: milliseconds
+    /// rounded, what varies replaced, the lines sorted when in any order.
+    fn normalize(&self, text: &str) -> Vec<String> {
+        let varies: Vec<Regex> =
+            self.varies.iter().map(|pattern| Regex::new(pattern).expect("parsed")).collect();
+        let mut lines = normalize(text);
+        for line in &mut lines {
+            if let Some(step) = self.milliseconds_to {
+                *line = MILLISECONDS.replace_all(line, |caps: &Captures| round(caps, step)).into();
+            }
+            for regex in &varies {
+                *line = regex.replace_all(line, VARIES).into_owned();
+            }
+        }
+        if self.any_order {
+            lines.sort();
+        }
+        lines
+    }
+}
+
+/// A [`MILLISECONDS`] match rounded to the nearest multiple of `step`, as wide as it was.
+fn round(caps: &Captures, step: u64) -> String {
+    let Ok(ms) = caps[2].parse::<u64>() else { return caps[0].to_string() };
+    let rounded = (ms + step / 2) / step * step;
+    let width = caps[1].len() + caps[2].len();
+    format!("{rounded:>width$} ms")
 }
 
 /// Whether `actual` is what `expected` shows, `...` standing for any lines.
@@ -435,46 +544,44 @@ fn check_page(root: &Path, shown: &str, page: &Page) -> Vec<(usize, Verdict)> {
                     verdicts.push((block.line, Verdict::Skipped(why.clone())));
                     continue;
                 }
-                let mut status = 0;
-                for (index, cmd) in block.commands.iter().enumerate() {
-                    let outcome = if index == 0 && block.mode == Mode::Server {
-                        Server::start(root, &cmd.text).map(|(server, printed)| {
+                let interrupt =
+                    block.options.interrupt_after.map(|after| interrupt(&servers, after));
+                let mut commands = &block.commands[..];
+                if block.mode == Mode::Server {
+                    let (first, others) = commands.split_first().expect("a server command");
+                    commands = others;
+                    match Server::start(root, &first.text) {
+                        Ok((server, printed)) => {
                             servers.push(server);
-                            (printed, 0)
-                        })
-                    } else {
-                        run_command(root, &cmd.text, status)
-                    };
-                    let (printed, code) = match outcome {
-                        Ok(outcome) => outcome,
-                        Err(error) => {
-                            details.push(format!(
-                                "  {shown}:{}: $ {}\n  {error:#}",
-                                cmd.line, cmd.text
-                            ));
-                            continue;
+                            details.extend(compare(shown, block, first, &printed));
                         }
-                    };
-                    status = code;
-                    if block.mode == Mode::Succeeds {
-                        if code != 0 {
-                            details.push(format!(
-                                "  {shown}:{}: $ {}\n  exited with {code}:\n{printed}",
-                                cmd.line, cmd.text
-                            ));
-                        }
-                        continue;
+                        Err(error) => details.push(format!(
+                            "  {shown}:{}: $ {}\n  {error:#}",
+                            first.line, first.text
+                        )),
                     }
-                    let expected = normalize(&cmd.expected.join("\n"));
-                    let actual = normalize(&printed);
-                    if !matches(&expected, &actual) {
-                        let (expected, actual) =
-                            (expected.join("\n") + "\n", actual.join("\n") + "\n");
-                        let diff = TextDiff::from_lines(&expected, &actual)
-                            .unified_diff()
-                            .header("the page", "the program")
-                            .to_string();
-                        details.push(format!("  {shown}:{}: $ {}\n{diff}", cmd.line, cmd.text));
+                }
+                let outcomes = run_session(root, commands).unwrap_or_else(|(outcomes, error)| {
+                    let cmd = &commands[outcomes.len()];
+                    details.push(format!("  {shown}:{}: $ {}\n  {error:#}", cmd.line, cmd.text));
+                    outcomes
+                });
+                for (cmd, (printed, code)) in commands.iter().zip(outcomes) {
+                    if block.mode != Mode::Succeeds {
+                        details.extend(compare(shown, block, cmd, &printed));
+                    } else if code != 0 {
+                        details.push(format!(
+                            "  {shown}:{}: $ {}\n  exited with {code}:\n{printed}",
+                            cmd.line, cmd.text
+                        ));
+                    }
+                }
+                if let Some(timer) = interrupt {
+                    let _ = timer.join();
+                    for mut server in servers.drain(..) {
+                        if let Some(trouble) = server.after_interrupt() {
+                            details.push(format!("  {shown}:{}: {trouble}", block.line));
+                        }
                     }
                 }
                 let verdict =
@@ -484,6 +591,34 @@ fn check_page(root: &Path, shown: &str, page: &Page) -> Vec<(usize, Verdict)> {
         }
     }
     verdicts
+}
+
+/// What `cmd` of `block` printed against what the page shows under it:
+/// nothing when they match, else the command and a diff.
+fn compare(shown: &str, block: &Block, cmd: &Cmd, printed: &str) -> Option<String> {
+    let expected = block.options.normalize(&cmd.expected.join("\n"));
+    let actual = block.options.normalize(printed);
+    if matches(&expected, &actual) {
+        return None;
+    }
+    let (expected, actual) = (expected.join("\n") + "\n", actual.join("\n") + "\n");
+    let diff = TextDiff::from_lines(&expected, &actual)
+        .unified_diff()
+        .header("the page", "the program")
+        .to_string();
+    Some(format!("  {shown}:{}: $ {}\n{diff}", cmd.line, cmd.text))
+}
+
+/// Sends Ctrl-C's signal to the process group of each of `servers` once
+/// `after` has passed, as a terminal does to the program in front.
+fn interrupt(servers: &[Server], after: Duration) -> thread::JoinHandle<()> {
+    let groups: Vec<Pid> = servers.iter().map(|server| group(&server.child)).collect();
+    thread::spawn(move || {
+        thread::sleep(after);
+        for group in groups {
+            let _ = killpg(group, Signal::SIGINT);
+        }
+    })
 }
 
 /// The `CURL_HOME` of the commands, written once: curl shows no progress
@@ -517,39 +652,95 @@ fn bash(root: &Path, script: &str) -> Result<(Child, std::io::PipeReader)> {
     Ok((child, reader))
 }
 
-/// Sends `signal` to the process group that `child` leads.
-fn signal_group(child: &Child, signal: Signal) {
-    let group = Pid::from_raw(i32::try_from(child.id()).expect("a pid fits an i32"));
-    let _ = killpg(group, signal);
+/// The process group that `child` leads.
+fn group(child: &Child) -> Pid {
+    Pid::from_raw(i32::try_from(child.id()).expect("a pid fits an i32"))
 }
 
-/// Runs one command, `$?` set to `status`: what it printed, and its status.
-/// Fails when it takes longer than [`COMMAND_TIMEOUT`].
-fn run_command(root: &Path, text: &str, status: i32) -> Result<(String, i32)> {
-    let (mut child, mut reader) = bash(root, &format!("(exit {status})\n{text}"))?;
-    let printed = Arc::new(Mutex::new(Vec::new()));
-    let (done, finished) = mpsc::channel();
-    let sink = Arc::clone(&printed);
+/// Sends `signal` to the process group that `child` leads.
+fn signal_group(child: &Child, signal: Signal) {
+    let _ = killpg(group(child), signal);
+}
+
+/// What the shell prints after each command, on a line of its own, before
+/// the command's status.
+const END_OF_COMMAND: &str = "::transcript: end of command, status";
+
+/// Runs `commands` one after the other in one bash, as a terminal does, so
+/// that what one sets (a variable, an open file) the next one has: what
+/// each printed, and its status. Fails, with what the commands that ended
+/// printed, when one takes longer than [`COMMAND_TIMEOUT`] or the shell
+/// ends before the last one.
+fn run_session(root: &Path, commands: &[Cmd]) -> Result<Outcomes, (Outcomes, anyhow::Error)> {
+    let mut outcomes = Vec::new();
+    if commands.is_empty() {
+        return Ok(outcomes);
+    }
+    // The function keeps `$?`, for a command such as `echo $?`.
+    let mut script = format!(
+        "transcript_end() {{ local status=$?; printf '\\n%s %d\\n' '{END_OF_COMMAND}' $status; \
+         return $status; }}\n"
+    );
+    for cmd in commands {
+        script.push_str(&format!("{}\ntranscript_end\n", cmd.text));
+    }
+    let (mut child, mut reader) = match bash(root, &script) {
+        Ok(started) => started,
+        Err(error) => return Err((outcomes, error)),
+    };
+    let (chunks, arrived) = mpsc::channel();
     thread::spawn(move || {
         let mut chunk = [0; 8192];
         while let Ok(n @ 1..) = reader.read(&mut chunk) {
-            sink.lock().unwrap().extend_from_slice(&chunk[..n]);
+            if chunks.send(chunk[..n].to_vec()).is_err() {
+                break;
+            }
         }
-        let _ = done.send(());
     });
-    let deadline = Instant::now() + COMMAND_TIMEOUT;
-    // Its output ends first; then bash itself, within what is left of the time.
-    let status = match finished.recv_timeout(COMMAND_TIMEOUT) {
-        Err(RecvTimeoutError::Timeout) => None,
-        _ => child.wait_timeout(deadline.saturating_duration_since(Instant::now()))?,
+    let marker = format!("\n{END_OF_COMMAND} ");
+    let mut printed: Vec<u8> = Vec::new();
+    let mut deadline = Instant::now() + COMMAND_TIMEOUT;
+    let error = loop {
+        while let Some((output, status, used)) = ended(&printed, &marker) {
+            outcomes.push((output, status));
+            printed.drain(..used);
+            deadline = Instant::now() + COMMAND_TIMEOUT;
+        }
+        if outcomes.len() == commands.len() {
+            break None;
+        }
+        match arrived.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(chunk) => printed.extend(chunk),
+            Err(RecvTimeoutError::Disconnected) => break Some("the shell ended here".to_string()),
+            Err(RecvTimeoutError::Timeout) => {
+                break Some(format!("timed out after {} s", COMMAND_TIMEOUT.as_secs()));
+            }
+        }
     };
-    let printed = String::from_utf8_lossy(&printed.lock().unwrap()).into_owned();
-    let Some(status) = status else {
-        signal_group(&child, Signal::SIGKILL);
-        let _ = child.wait();
-        bail!("timed out after {} s; it printed:\n{printed}", COMMAND_TIMEOUT.as_secs());
-    };
-    Ok((printed, status.code().unwrap_or(-1)))
+    // What the commands left running in the background ends with the shell.
+    signal_group(&child, Signal::SIGKILL);
+    let _ = child.wait();
+    match error {
+        None => Ok(outcomes),
+        Some(error) => {
+            let printed = String::from_utf8_lossy(&printed);
+            Err((outcomes, anyhow::anyhow!("{error}; it printed:\n{printed}")))
+        }
+    }
+}
+
+/// What each command of a block printed, and its status.
+type Outcomes = Vec<(String, i32)>;
+
+/// The first command's output in `printed`, its status, and how many bytes
+/// they took, once its end (`marker`, the status, a new line) has come.
+fn ended(printed: &[u8], marker: &str) -> Option<(String, i32, usize)> {
+    let at = printed.windows(marker.len()).position(|window| window == marker.as_bytes())?;
+    let rest = &printed[at + marker.len()..];
+    let end = rest.iter().position(|&byte| byte == b'\n')?;
+    let status = String::from_utf8_lossy(&rest[..end]).parse().unwrap_or(-1);
+    let output = String::from_utf8_lossy(&printed[..at]).into_owned();
+    Some((output, status, at + marker.len() + end + 1))
 }
 
 /// A server started in the background; dropping it stops it.
@@ -600,8 +791,26 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Waits for the server to end by itself after Ctrl-C: what went wrong,
+    /// if it does not end in time or ends with a status other than 0.
+    fn after_interrupt(&mut self) -> Option<String> {
+        match self.child.wait_timeout(STOP_TIMEOUT) {
+            Ok(Some(status)) if status.success() => None,
+            Ok(Some(status)) => Some(format!("after Ctrl-C, the server ended with {status}")),
+            Ok(None) => {
+                Some(format!("the server still ran {} s after Ctrl-C", STOP_TIMEOUT.as_secs()))
+            }
+            Err(error) => Some(format!("waiting for the server: {error}")),
+        }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
         signal_group(&self.child, Signal::SIGTERM);
         let _ = self.child.wait_timeout(STOP_TIMEOUT);
         // What the server started may outlive its bash: kill the group.
