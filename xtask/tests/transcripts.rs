@@ -1,4 +1,4 @@
-//! `cargo xtask transcripts [PAGE…]`: runs the book's `console` blocks
+//! `cargo xtask transcripts [FILTER]`: runs the book's `console` blocks
 //! against the real programs and compares what they print with the page.
 //!
 //! # The blocks
@@ -6,13 +6,15 @@
 //! In a ```` ```console ```` block, a line that starts with `$ ` is a
 //! command (a line ending in `\` continues it on the next line), and the
 //! lines up to the next command are what it prints, stdout and stderr
-//! together as a terminal shows them. Each command runs with `bash -c` from
-//! the workspace's top directory, with [`COMMAND_TIMEOUT`] to finish, and
-//! with `CARGO_TERM_QUIET=true`: the book leaves out Cargo's own lines
-//! (`Compiling`, `Running`), and shows no progress of `cargo test`; and with
-//! a `CURL_HOME` whose `.curlrc` says `no-progress-meter`, since curl shows
-//! no progress meter on a terminal. `$?` in a command is the status of the
-//! command before it in the block.
+//! together as a terminal shows them. A block is a terminal: its commands
+//! run one after the other in one `bash`, from the workspace's top
+//! directory, so that what one sets (a variable, `$?`, a connection open on
+//! a file descriptor) the next one has. Each has [`COMMAND_TIMEOUT`] to
+//! finish; what it left running in the background is killed with the
+//! block's shell. The shell has `CARGO_TERM_QUIET=true`: the book leaves
+//! out Cargo's own lines (`Compiling`, `Running`), and shows no progress of
+//! `cargo test`; and a `CURL_HOME` whose `.curlrc` says
+//! `no-progress-meter`, since curl shows no progress meter on a terminal.
 //!
 //! Before comparing, both sides are normalized: trailing blanks and `\r`
 //! go, trailing empty lines go, and what varies from run to run becomes a
@@ -31,30 +33,48 @@
 //!   the workspace's top) in the background, and wait until it prints
 //!   `listening on` (within [`SERVER_TIMEOUT`]). It serves the blocks
 //!   that follow, until `<!-- transcript: stop -->` or the end of the page.
-//! - `<!-- transcript: server -->` right before a block: the block's first
-//!   command is such a server. What it prints up to its `listening on`
-//!   line is compared with the lines the block shows under it; the block's
-//!   other commands then run as usual.
 //! - `<!-- transcript: stop -->`: stop every server started so far on the
 //!   page (with SIGTERM to its process group, then SIGKILL).
-//! - `<!-- transcript: succeeds -->` right before a block: its commands
-//!   must exit with status 0, and what they print is not compared. For the
-//!   book's `cargo test …` lines, which show no output.
-//! - `<!-- transcript: skip WHY -->` right before a block: the block cannot
-//!   run unattended (a browser, a Ctrl-C by hand); it is counted as marked.
 //!
-//! "Right before" means that only blank lines come between the declaration
-//! and the block's opening fence. Servers bind `127.0.0.1`, our programs'
-//! default: a page does not pass `--host`.
+//! The others stand right before a block (only blank lines and other such
+//! declarations come between them and the block's opening fence). One of
+//! them gives the block's mode:
+//!
+//! - `<!-- transcript: server -->`: the block's first command is such a
+//!   server. What it prints up to its `listening on` line is compared with
+//!   the lines the block shows under it; the block's other commands then
+//!   run as usual.
+//! - `<!-- transcript: succeeds -->`: its commands must exit with status
+//!   0, and what they print is not compared. For the book's `cargo test …`
+//!   lines, which show no output.
+//! - `<!-- transcript: skip WHY -->`: the block cannot run unattended (a
+//!   browser, a Ctrl-C by hand); it is counted as marked.
+//!
+//! and the rest say what varies in ways the placeholders cannot know, or
+//! what happens while the block runs:
+//!
+//! - `<!-- transcript: milliseconds to N -->`: every `… ms` is rounded to
+//!   the nearest multiple of N, on both sides: for timelines whose
+//!   milliseconds vary by a few from run to run.
+//! - `<!-- transcript: varies REGEX -->`: what REGEX matches becomes
+//!   `<VARIES>` on both sides: for a share of the processor, say.
+//! - `<!-- transcript: any order -->`: each command's lines may come in any
+//!   order: for threads that print at the same moment.
+//! - `<!-- transcript: interrupt after N s -->`: N seconds after the block
+//!   starts, the page's servers get SIGINT, as Ctrl-C in their terminal
+//!   would send; after the block, each must exit by itself with status 0.
+//!
+//! Servers bind `127.0.0.1`, our programs' default: a page does not pass
+//! `--host`.
 //!
 //! # The run
 //!
-//! `cargo xtask transcripts [PAGE…]` builds the workspace's programs once
+//! `cargo xtask transcripts [FILTER]` builds the workspace's programs once
 //! (so that the timeouts time the programs, not the build), then runs the
-//! pages named (by the end of their path: `step1-hello.md`,
-//! `clock/index.md`), or every page. It prints `PAGE:LINE ok`, `FAILED`,
-//! `skipped (WHY)` or `not checked` for each block, with the line of its
-//! opening fence, and under a failure the command's `PAGE:LINE` and the
+//! pages whose path contains FILTER (`step1-hello.md`, `clock/`), or every
+//! page. It prints `PAGE:LINE ok`, `FAILED` or `skipped (WHY)` for each
+//! block, with the line of its opening fence (a page not yet annotated is
+//! an ignored trial), and under a failure the command's `PAGE:LINE` and the
 //! diff of the normalized outputs; then the counts. It fails when a block
 //! fails.
 
@@ -836,6 +856,9 @@ mod own {
         ),
         ("turns what varies into placeholders", what_varies_becomes_a_placeholder),
         ("reads three dots as any lines", three_dots_stand_for_any_lines),
+        ("gives a block several declarations", several_declarations_make_one_block_s_options),
+        ("compares as a block's options say", a_block_s_options_shape_both_sides),
+        ("runs a block in one shell", a_block_runs_in_one_shell_that_keeps_its_state),
     ];
 
     fn lines(text: &str) -> Vec<String> {
@@ -936,5 +959,67 @@ mod own {
         assert!(!matches(&lines("a\nb\nc"), &actual));
         assert!(matches(&lines(""), &[]));
         assert!(!matches(&lines(""), &actual));
+    }
+
+    fn several_declarations_make_one_block_s_options() {
+        let page = "<!-- transcript: milliseconds to 50 -->\n<!-- transcript: varies instance \\d -->\n\n\
+                    <!-- transcript: any order -->\n<!-- transcript: interrupt after 1.5 s -->\n\
+                    <!-- transcript: succeeds -->\n```console\n$ a\n```\n```console\n$ b\n```\n";
+        let parsed = parse(page).unwrap();
+        let Item::Block(block) = &parsed.items[0] else { panic!("not a block") };
+        assert_eq!(block.mode, Mode::Succeeds);
+        let options = Options {
+            milliseconds_to: Some(50),
+            varies: vec![r"instance \d".into()],
+            any_order: true,
+            interrupt_after: Some(Duration::from_millis(1500)),
+        };
+        assert_eq!(block.options, options);
+        let Item::Block(next) = &parsed.items[1] else { panic!("not a block") };
+        assert_eq!((&next.mode, &next.options), (&Mode::Compare, &Options::default()));
+        let two_modes =
+            "<!-- transcript: succeeds -->\n<!-- transcript: skip why -->\n```console\n```\n";
+        assert!(parse(two_modes).unwrap_err().to_string().starts_with("line 2:"));
+        let stop_between =
+            "<!-- transcript: any order -->\n<!-- transcript: stop -->\n```console\n```\n";
+        assert!(parse(stop_between).unwrap_err().to_string().starts_with("line 1:"));
+        for wrong in ["milliseconds to 0", "milliseconds 50", "varies (", "interrupt after 1"] {
+            let page = format!("<!-- transcript: {wrong} -->\n```console\n```\n");
+            assert!(parse(&page).is_err(), "{wrong}");
+        }
+    }
+
+    fn a_block_s_options_shape_both_sides() {
+        let rounded = Options { milliseconds_to: Some(50), ..Options::default() };
+        assert_eq!(
+            rounded.normalize("   99 ms  a\n  301 ms  b, 24 ms\n    0 ms"),
+            ["  100 ms  a", "  300 ms  b,  0 ms", "    0 ms"]
+        );
+        let varies = Options { varies: vec![r"^ *\d+(\.\d)?".into()], ..Options::default() };
+        assert_eq!(varies.normalize("100 R    busy\n 0.0 S"), ["<VARIES> R    busy", "<VARIES> S"]);
+        let any_order = Options { any_order: true, ..Options::default() };
+        assert_eq!(any_order.normalize("b\na\nb"), any_order.normalize("a\nb\nb"));
+        assert_ne!(any_order.normalize("b\na"), any_order.normalize("a\nb\nb"));
+    }
+
+    fn a_block_runs_in_one_shell_that_keeps_its_state() {
+        let block =
+            ["x=1; exec 3>/dev/null", "echo $x >&3; echo $x", "false", "echo $?", "printf end"];
+        let commands: Vec<Cmd> = block
+            .iter()
+            .map(|text| Cmd { line: 0, text: text.to_string(), expected: vec![] })
+            .collect();
+        let outcomes = run_session(Path::new("."), &commands).map_err(|(_, error)| error).unwrap();
+        let expected = [("", 0), ("1\n", 0), ("", 1), ("1\n", 0), ("end", 0)];
+        let expected: Vec<(String, i32)> =
+            expected.iter().map(|&(printed, status)| (printed.into(), status)).collect();
+        assert_eq!(outcomes, expected);
+        let exits: Vec<Cmd> = ["echo a", "exit 3", "echo b"]
+            .iter()
+            .map(|text| Cmd { line: 0, text: text.to_string(), expected: vec![] })
+            .collect();
+        let (outcomes, error) = run_session(Path::new("."), &exits).unwrap_err();
+        assert_eq!(outcomes, [("a\n".to_string(), 0)]);
+        assert!(error.to_string().starts_with("the shell ended here"), "{error}");
     }
 }
