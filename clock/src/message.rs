@@ -18,6 +18,12 @@ use crate::{log, printable};
 /// The size of every message, in bytes.
 pub const MESSAGE_SIZE: usize = 25;
 
+/// The length of the time as `ctime` writes it: `Sat Nov 21 15:02:34 2026`.
+pub const TIME_SIZE: usize = 24;
+
+/// How long a client waits for the 25th byte of an answer once 24 have come.
+const PADDING_GRACE: Duration = Duration::from_millis(200);
+
 /// How long [`close`] waits for the client to close its side.
 const LINGER: Duration = Duration::from_secs(1);
 
@@ -90,6 +96,40 @@ impl Message {
     }
 }
 // ANCHOR_END: read_from
+
+// ANCHOR: read_answer
+impl Message {
+    /// Reads one answer of a clock server, ours or the lecture's, as text.
+    ///
+    /// Ours pads the time to 25 bytes. The lecture's servers send the 24
+    /// characters of `ctime` alone, then close (the clock server) or wait for
+    /// the next question (the forking server). So once 24 bytes have come,
+    /// a close or [`PADDING_GRACE`] without the 25th ends the answer too.
+    pub fn read_answer(stream: &mut TcpStream, timeout: Duration) -> Result<String, NoMessage> {
+        let deadline = Instant::now() + timeout;
+        let mut bytes = [0; MESSAGE_SIZE];
+        let mut filled = 0;
+        while filled < MESSAGE_SIZE {
+            let unpadded = filled == TIME_SIZE;
+            let until =
+                if unpadded { deadline.min(Instant::now() + PADDING_GRACE) } else { deadline };
+            match read_before(stream, until, &mut bytes[filled..]) {
+                Ok(0) if unpadded => break,
+                Ok(0) if filled == 0 => return Err(NoMessage::Closed),
+                Ok(0) => return Err(NoMessage::Cut(bytes[..filled].to_vec())),
+                Ok(read) => filled += read,
+                Err(error) if error.kind() == ErrorKind::Interrupted => {}
+                Err(error) if is_timeout(&error) && unpadded => break,
+                Err(error) if is_timeout(&error) => {
+                    return Err(NoMessage::TimedOut(bytes[..filled].to_vec()));
+                }
+                Err(error) => return Err(NoMessage::Failed(error)),
+            }
+        }
+        Ok(String::from_utf8_lossy(&bytes[..filled]).trim_end_matches(' ').into())
+    }
+}
+// ANCHOR_END: read_answer
 
 /// Why no message came.
 #[derive(Debug)]

@@ -165,6 +165,9 @@ fn the_client_asks_count_times_with_sleeps_between() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 6, "{stdout}");
     assert_eq!(lines[0], "client is connected");
+    for answer in [lines[1], lines[3], lines[5]] {
+        assert_eq!(answer.len(), 24, "{answer:?} is not in ctime form");
+    }
     for sleep in [lines[2], lines[4]] {
         let seconds =
             sleep.strip_prefix("client sleeps for ").and_then(|s| s.strip_suffix(" seconds"));
@@ -174,6 +177,35 @@ fn the_client_asks_count_times_with_sleeps_between() {
     let questions = server.log().iter().filter(|line| line.contains("received \"What")).count();
     assert_eq!(questions, 3);
     stop(server);
+}
+
+/// The lecture's forking server answers each question with the 24
+/// characters of `ctime`, unpadded, and keeps the connection: the client
+/// takes 24 bytes and a moment of silence for a whole answer.
+#[test]
+fn the_client_takes_unpadded_answers_on_a_connection_kept_open() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let original = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut question = [0; 25];
+        for time in ["Sun Apr  4 18:16:14 2010", "Sun Apr  4 18:16:15 2010"] {
+            stream.read_exact(&mut question).unwrap();
+            stream.write_all(time.as_bytes()).unwrap();
+        }
+        // Keeps the connection until the client closes it.
+        stream.read(&mut question).unwrap()
+    });
+    let out = Command::new(CLIENT)
+        .args(["--port", &port, "--count", "2", "--min", "0", "--max", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(original.join().unwrap(), 0, "the client closed after its answers");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let expected = "client is connected\nSun Apr  4 18:16:14 2010\nclient sleeps for 0.0 seconds\n\
+                    Sun Apr  4 18:16:15 2010\n";
+    assert_eq!(stdout, expected);
 }
 
 #[test]

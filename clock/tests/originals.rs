@@ -12,7 +12,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 use std::time::Duration;
 
-use testkit::originals::{original_server, python, run_to_end};
+use testkit::originals::{original_server, python, run_to_end, run_within};
 use testkit::{PATIENCE, Server};
 
 use common::{QUESTION, assert_is_ctime_now};
@@ -20,6 +20,10 @@ use common::{QUESTION, assert_is_ctime_now};
 const SERVER: &str = env!("CARGO_BIN_EXE_clock-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_clock-client");
 const FORK_SERVER: &str = env!("CARGO_BIN_EXE_clock-fork-server");
+const FORK_CLIENT: &str = env!("CARGO_BIN_EXE_clock-fork-client");
+
+/// How long the original forking server blocks each client before it answers.
+const ORIGINAL_BLOCK: Duration = Duration::from_secs(10);
 
 /// The lines a client printed, once it ended well.
 fn printed(output: &Output) -> Vec<String> {
@@ -49,6 +53,28 @@ fn our_client_gets_the_time_from_the_original_server() {
     assert_is_ctime_now(&lines[1]);
     server.wait_for_log("read \"What is the time?        \" from client");
     server.wait_for_log(&format!("writing \"{}\" to client", lines[1]));
+}
+
+/// The original forking server blocks each client ten seconds, then answers
+/// every question with the 24 characters of `ctime` and keeps the connection;
+/// our forking client takes each for a whole answer (the book, "Where our
+/// port differs from the original").
+#[test]
+fn our_fork_client_gets_the_time_twice_from_the_original_fork_server() {
+    let server = original_server("clockforkserver.py");
+    let port = server.addr.port().to_string();
+    let mut client = Command::new(FORK_CLIENT);
+    client.args(["--port", &port, "--count", "2", "--min", "0", "--max", "0"]);
+    let output = run_within(&mut client, ORIGINAL_BLOCK + PATIENCE);
+    let lines = printed(&output);
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(lines[0], "client is connected");
+    assert_eq!(lines[2], "client sleeps for 0.0 seconds");
+    for answer in [&lines[1], &lines[3]] {
+        assert_is_ctime_now(answer);
+        server.wait_for_log(&format!("sending \"{answer}\" to client"));
+    }
+    server.wait_for_log("closing client socket, exiting child process");
 }
 
 // The lecture's clients against our servers.

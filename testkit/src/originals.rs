@@ -2,6 +2,7 @@
 //! `fixtures/originals/`: how the tests start one, and run a client to its end.
 
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use wait_timeout::ChildExt;
 
@@ -25,16 +26,21 @@ pub fn original_server(script: &str) -> Server {
 /// Runs a client to its end, at most [`PATIENCE`], and returns what it did;
 /// a client that does not end is killed, and the test fails.
 pub fn run_to_end(command: &mut Command) -> Output {
+    run_within(command, PATIENCE)
+}
+
+/// [`run_to_end`], for a client that may take up to `limit`.
+pub fn run_within(command: &mut Command, limit: Duration) -> Output {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|error| panic!("cannot start {command:?}: {error}"));
-    if child.wait_timeout(PATIENCE).expect("wait for the client").is_none() {
+    if child.wait_timeout(limit).expect("wait for the client").is_none() {
         let _ = child.kill();
         let _ = child.wait();
-        panic!("{command:?} did not end within {PATIENCE:?}");
+        panic!("{command:?} did not end within {limit:?}");
     }
     child.wait_with_output().expect("read what the client printed")
 }

@@ -42,9 +42,9 @@ fn ask_again_and_again(config: &Config) -> anyhow::Result<()> {
     let mut answers = 0;
     loop {
         clock::question().write_to(&mut stream).context("cannot send the question")?;
-        let answer = Message::read_from(&mut stream, config.server.timeout)
+        let answer = Message::read_answer(&mut stream, config.server.timeout)
             .map_err(|why| anyhow!("the server {why}"))?;
-        println!("{}", answer.text());
+        println!("{answer}");
         answers += 1;
         if config.count == Some(answers) {
             return Ok(());
