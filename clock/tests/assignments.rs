@@ -1,5 +1,6 @@
-//! The lecture's three assignments over real TCP: the swap server, the
-//! secret-number server and the secret-word web server, with their clients.
+//! Two of the lecture's three assignments over real TCP: the swap server and
+//! the secret-number server, with their clients. The third, the secret-word
+//! web server, is the suite `secret-word` (`tests/secret_word.rs`).
 
 use std::net::TcpStream;
 use std::process::Command;
@@ -8,7 +9,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clock::message::{Message, NoMessage};
-use testkit::conventions::{Step, assert_page_contains};
 use testkit::{PATIENCE, Server};
 
 const SWAP_SERVER: &str = env!("CARGO_BIN_EXE_swap-server");
@@ -169,35 +169,4 @@ fn a_guess_that_never_comes_is_logged_and_others_go_on() {
     let _silent = server.connect();
     assert_eq!(answer(send(&server, "1")).unwrap(), "wrong");
     server.wait_for_log("sent nothing before the read timeout");
-}
-
-const WORD: Step = Step {
-    binary: env!("CARGO_BIN_EXE_secret-word-web"),
-    args: &["--secret", "meadow"],
-    ok_path: "/",
-};
-
-mod secret_word_web {
-    use super::WORD;
-    testkit::http_conventions!(WORD);
-}
-
-#[test]
-fn the_secret_word_is_guessed_in_the_address() {
-    let server = Server::start(WORD.binary, WORD.args);
-    assert_page_contains(&server.get("/"), "It has 6 letters.");
-    let wrong = server.get("/apple");
-    assert_page_contains(&wrong, "<h1>wrong</h1>");
-    assert_page_contains(&wrong, "apple is not the secret word.");
-    assert!(wrong.header("Content-Type").is_some_and(|kind| kind.starts_with("text/html")));
-    assert_page_contains(&server.get("/Meadow"), "<h1>right</h1>");
-    assert_page_contains(&server.get("/meadow"), "<h1>secret found</h1>");
-    assert_page_contains(&server.get("/apple"), "<h1>secret found</h1>");
-}
-
-#[test]
-fn a_guess_is_shown_as_text_not_markup() {
-    let server = Server::start(WORD.binary, WORD.args);
-    let reply = server.get("/<b>x</b>?ignored=1");
-    assert_page_contains(&reply, "&lt;b&gt;x&lt;/b&gt; is not the secret word.");
 }

@@ -1,10 +1,12 @@
 //! The conventions every HTTP server of the workspace follows, as checks that
-//! each step runs against its own binary with [`http_conventions!`](crate::http_conventions).
+//! every web suite runs first ([`CHECKS`]).
 
 use std::io::Write;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::checks;
+use crate::suites::Check;
 use crate::{Reply, Server};
 
 /// A server binary under test, and how to get a plain 200 from it.
@@ -25,41 +27,28 @@ impl Step {
     }
 }
 
-/// Expands to one `#[test]` per convention, each run against `$step`, a [`Step`].
-#[macro_export]
-macro_rules! http_conventions {
-    ($step:expr) => {
-        $crate::http_conventions!(@tests $step;
-            answers_with_correct_http,
-            head_gets_the_head_only,
-            request_in_pieces_gets_the_same_answer,
-            absolute_target_is_understood,
-            known_methods_get_405_with_allow_and_unknown_ones_501,
-            http_1_1_needs_exactly_one_host,
-            a_later_http_1_minor_version_is_served_as_1_1,
-            a_target_over_the_limit_gets_414,
-            a_page_says_how_it_may_be_cached,
-            oversized_head_gets_431_and_the_next_client_is_served,
-            silent_client_does_not_stall_others,
-            empty_line_before_the_request_is_ignored,
-            malformed_requests_get_400,
-            unknown_version_gets_505,
-            slow_head_gets_408,
-            zero_read_timeout_is_refused,
-            vanished_client_is_logged_and_forgotten,
-            requests_are_logged_in_common_log_format,
-            quiet_logs_nothing
-        );
-    };
-    (@tests $step:expr; $($name:ident),*) => {
-        $(
-            #[test]
-            fn $name() {
-                $crate::conventions::$name(&$step);
-            }
-        )*
-    };
-}
+/// The conventions, as checks: every web suite starts with them.
+pub const CHECKS: &[Check] = checks!(Step:
+    answers_with_correct_http,
+    head_gets_the_head_only,
+    request_in_pieces_gets_the_same_answer,
+    absolute_target_is_understood,
+    known_methods_get_405_with_allow_and_unknown_ones_501,
+    http_1_1_needs_exactly_one_host,
+    a_later_http_1_minor_version_is_served_as_1_1,
+    a_target_over_the_limit_gets_414,
+    a_page_says_how_it_may_be_cached,
+    oversized_head_gets_431_and_the_next_client_is_served,
+    silent_client_does_not_stall_others,
+    empty_line_before_the_request_is_ignored,
+    malformed_requests_get_400,
+    unknown_version_gets_505,
+    slow_head_gets_408,
+    zero_read_timeout_is_refused,
+    vanished_client_is_logged_and_forgotten,
+    requests_are_logged_in_common_log_format,
+    quiet_logs_nothing,
+);
 
 /// A GET answers 200 with a correct HTTP/1.0 head: CRLF line ends, the length of
 /// the body, its type, the date, and `Connection: close`.

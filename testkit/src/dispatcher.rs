@@ -1,6 +1,6 @@
 //! The behaviour of the Dispatcher and its services, which steps 4 and 5
-//! share, as checks that each runs against its own binary, and its own
-//! `dispatcher` function, with [`dispatcher_services!`](crate::dispatcher_services).
+//! share: checks over TCP ([`CHECKS`]), and two tests of a step's own
+//! `dispatcher` function ([`dispatcher_in_process!`](crate::dispatcher_in_process)).
 
 use std::fs;
 use std::io::{Read, Write};
@@ -11,7 +11,9 @@ use crossbeam_channel::{Receiver, Sender};
 use http1::Response;
 
 use crate::TempDir;
+use crate::checks;
 use crate::conventions::{Step, assert_page_contains};
+use crate::suites::Check;
 
 /// What a service receives: a target, and where to send the answer.
 type ServiceRequest = (String, Sender<Response>);
@@ -30,11 +32,31 @@ pub struct Site {
     pub www: &'static str,
 }
 
-/// Expands to one `#[test]` per check, each run against `$step`, a
-/// [`Step`], whose default `--root` is `$www`, and its [`Dispatcher`] function.
+/// The checks of the Dispatcher and its services, over TCP.
+pub const CHECKS: &[Check] = checks!(
+    Site:
+        each_service_answers_on_its_path,
+        the_query_string_is_not_part_of_the_route,
+        an_unknown_path_gets_404_naming_it,
+        the_fourth_sleep_waits_and_others_do_not,
+        both_index_instances_serve,
+        files_come_back_byte_for_byte_with_their_type,
+        a_directory_is_served_by_its_index_and_needs_its_slash,
+        paths_out_of_the_root_are_refused,
+        a_symlink_out_of_the_root_is_refused_and_one_inside_is_followed,
+        a_missing_file_gets_404,
+        head_on_a_file_gets_its_length_and_no_body,
+        a_large_file_is_streamed_not_held_in_memory;
+    Step:
+        the_seconds_come_from_the_query_and_bad_ones_get_400,
+);
+
+/// Expands to the two tests of a step's own `dispatcher` function, run in
+/// the test's process: a dead instance, and every instance dead. No client
+/// can make an instance die, so these are no checks over TCP.
 #[macro_export]
-macro_rules! dispatcher_services {
-    ($step:expr, $www:expr, $dispatcher:expr) => {
+macro_rules! dispatcher_in_process {
+    ($dispatcher:expr) => {
         #[test]
         fn a_dead_instance_is_forgotten_and_the_live_one_gets_every_request() {
             $crate::dispatcher::a_dead_instance_is_forgotten_and_the_live_one_gets_every_request(
@@ -45,32 +67,6 @@ macro_rules! dispatcher_services {
         fn when_every_instance_has_ended_the_waiting_get_503() {
             $crate::dispatcher::when_every_instance_has_ended_the_waiting_get_503($dispatcher);
         }
-        #[test]
-        fn the_seconds_come_from_the_query_and_bad_ones_get_400() {
-            $crate::dispatcher::the_seconds_come_from_the_query_and_bad_ones_get_400(&$step);
-        }
-        $crate::dispatcher_services!(@tests $step, $www;
-            each_service_answers_on_its_path,
-            the_query_string_is_not_part_of_the_route,
-            an_unknown_path_gets_404_naming_it,
-            the_fourth_sleep_waits_and_others_do_not,
-            both_index_instances_serve,
-            files_come_back_byte_for_byte_with_their_type,
-            a_directory_is_served_by_its_index_and_needs_its_slash,
-            paths_out_of_the_root_are_refused,
-            a_symlink_out_of_the_root_is_refused_and_one_inside_is_followed,
-            a_missing_file_gets_404,
-            head_on_a_file_gets_its_length_and_no_body,
-            a_large_file_is_streamed_not_held_in_memory
-        );
-    };
-    (@tests $step:expr, $www:expr; $($name:ident),*) => {
-        $(
-            #[test]
-            fn $name() {
-                $crate::dispatcher::$name(&$crate::dispatcher::Site { step: $step, www: $www });
-            }
-        )*
     };
 }
 

@@ -3,14 +3,19 @@
 //! 127.0.0.1, and read what it logged; and [`servers::SERVERS`], the table of
 //! every server that the battery, the browser check and the bench start.
 //!
-//! The HTTP conventions that every step follows are checked once, here, and
-//! each step runs them with [`http_conventions!`].
+//! The checks of every program a student writes are here too, once, in
+//! [`suites`]: the steps' tests run them on our programs, and
+//! `cargo xtask grade` on a student's.
 
+pub mod clock;
 pub mod conventions;
 pub mod dispatcher;
+pub mod exercises;
 pub mod lines;
 pub mod originals;
 pub mod servers;
+pub mod steps;
+pub mod suites;
 
 pub use lines::LineClient;
 pub use tempfile::TempDir;

@@ -1,12 +1,13 @@
 //! The workspace's own tasks, run as `cargo xtask TASK`: the book and its
-//! checks, the drawings and diffs it shows, its transcripts, the reliability
-//! battery, the browser check and the benchmark. `cargo xtask --help` says
+//! checks, the drawings and diffs it shows, its transcripts, the grader, the
+//! reliability battery, the browser check and the benchmark. `cargo xtask --help` says
 //! what each does.
 
 mod bench;
 mod book;
 mod browser;
 mod drawings;
+mod grade;
 mod tools;
 
 use std::path::PathBuf;
@@ -54,6 +55,24 @@ enum Task {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Grade a program with a suite of checks over TCP: `grade step3 --bin PATH`.
+    Grade {
+        /// The suite: `cargo xtask grade --list` lists them.
+        #[arg(required_unless_present_any = ["list", "references"])]
+        suite: Option<String>,
+        /// The program to grade.
+        #[arg(long, value_name = "PATH", conflicts_with = "package")]
+        bin: Option<PathBuf>,
+        /// Build this package of the workspace first, and grade its binary of the same name.
+        #[arg(long = "crate", value_name = "NAME", required_unless_present_any = ["bin", "list", "references"])]
+        package: Option<String>,
+        /// List the suites, one line each.
+        #[arg(long, exclusive = true)]
+        list: bool,
+        /// Grade every suite's reference program, the workspace's own.
+        #[arg(long, exclusive = true)]
+        references: bool,
+    },
     /// Load every web server with wrk beside its peers, hammer cas; write tables and charts under target/bench.
     Bench {
         /// Seconds each load lasts (shorter for a trial).
@@ -91,6 +110,19 @@ fn main() -> ExitCode {
                 .args(["test", "-p", "xtask", "--test", "transcripts", "--"])
                 .args(args),
         ),
+        Task::Grade { list: true, .. } => {
+            grade::list();
+            Ok(())
+        }
+        Task::Grade { references: true, .. } => grade::references(&root),
+        Task::Grade { suite, bin, package, .. } => {
+            let target = match (bin, package) {
+                (Some(path), _) => grade::Target::Binary(path),
+                (None, Some(name)) => grade::Target::Package(name),
+                (None, None) => unreachable!("clap requires --bin or --crate"),
+            };
+            grade::grade(&root, suite.as_deref().unwrap_or_default(), &target)
+        }
         Task::Bench { seconds, only, note, update_book } => {
             bench::run(&root, &bench::Options { seconds, only, note, update_book })
         }

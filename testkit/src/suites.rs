@@ -1,0 +1,270 @@
+//! The suites: for each program a student writes, the checks it must pass,
+//! by name. `cargo test` runs them on the workspace's own programs, and
+//! `cargo xtask grade` on a student's: the same checks, written once.
+//!
+//! A check is a function that starts the program (with [`Step::start`])
+//! and panics, with what it expected and what came, when the program is
+//! wrong.
+
+use std::any::Any;
+use std::panic::{self, AssertUnwindSafe};
+use std::process::ExitCode;
+use std::thread;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+
+use crate::conventions::{self, Step};
+use crate::dispatcher::{self, Site};
+use crate::{clock, exercises, steps};
+
+/// One check of a program, by name.
+pub struct Check {
+    /// What it checks, as a function name says it: `head_gets_the_head_only`.
+    pub name: &'static str,
+    /// The check itself.
+    pub run: Run,
+}
+
+/// A check's function, by what it needs to know of the program.
+pub enum Run {
+    /// How to start it.
+    Step(fn(&Step)),
+    /// How to start it, and the directory it serves by default.
+    Site(fn(&Site)),
+}
+
+/// Makes `&[Check]` from functions in scope: `checks!(Step: a, b; Site: c)`.
+#[macro_export]
+macro_rules! checks {
+    ($($kind:ident: $($name:ident),* $(,)?);* $(;)?) => {
+        &[$($($crate::suites::Check {
+            name: stringify!($name),
+            run: $crate::suites::Run::$kind($name),
+        }),*),*]
+    };
+}
+
+/// The checks of one program, and the workspace's program that passes them.
+pub struct Suite {
+    /// The name `cargo xtask grade` takes: `step3`, `files`.
+    pub name: &'static str,
+    /// One line for `cargo xtask grade --list`.
+    pub about: &'static str,
+    /// The package of the reference program.
+    pub package: &'static str,
+    /// The reference program's binary.
+    pub binary: &'static str,
+    /// Flags every check passes, such as a short sleep.
+    pub args: &'static [&'static str],
+    /// A path the program answers with 200.
+    pub ok_path: &'static str,
+    /// The directory it serves under `/files/` by default, if it does.
+    pub www: &'static str,
+    /// Its checks, in groups: the HTTP conventions, then its own.
+    pub checks: &'static [&'static [Check]],
+}
+
+/// Where the workspace is, for the steps' `www` directories.
+macro_rules! workspace {
+    ($path:literal) => {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../", $path)
+    };
+}
+
+/// Every suite, in the order of the book.
+pub const SUITES: &[Suite] = &[
+    Suite {
+        name: "step1",
+        about: "Step 1: a thread per connection answers \"Hello from HTTPSocket\" and shows the request",
+        package: "step1-hello",
+        binary: "step1-hello",
+        args: &[],
+        ok_path: "/",
+        www: "",
+        checks: &[conventions::CHECKS, steps::STEP1],
+    },
+    Suite {
+        name: "step2",
+        about: "Step 2: the HelloWorld service, reached over a channel, answers with the time",
+        package: "step2-service",
+        binary: "step2-service",
+        args: &[],
+        ok_path: "/",
+        www: "",
+        checks: &[conventions::CHECKS, steps::STEP2],
+    },
+    Suite {
+        name: "step3",
+        about: "Step 3: Sleep services on one channel; the fourth request waits for a sleeper",
+        package: "step3-multi",
+        binary: "step3-multi",
+        args: &["--sleep", "0"],
+        ok_path: "/",
+        www: "",
+        checks: &[conventions::CHECKS, steps::STEP3],
+    },
+    Suite {
+        name: "step4",
+        about: "Step 4: a Dispatcher routes by path to registered services and serves files",
+        package: "step4-dispatcher",
+        binary: "step4-dispatcher",
+        args: &[],
+        ok_path: "/hello.html",
+        www: workspace!("step4-dispatcher/www"),
+        checks: &[conventions::CHECKS, dispatcher::CHECKS],
+    },
+    Suite {
+        name: "step5",
+        about: "Step 5: a fixed pool of workers, and a clean Ctrl-C, on step 4's Dispatcher",
+        package: "step5-pool",
+        binary: "step5-pool",
+        args: &[],
+        ok_path: "/hello.html",
+        www: workspace!("step5-pool/www"),
+        checks: &[conventions::CHECKS, dispatcher::CHECKS, steps::STEP5],
+    },
+    Suite {
+        name: "files",
+        about: "Exercise \"Serve real files on disk\": files under /files/, byte for byte, from the root only",
+        package: "exercises",
+        binary: "file-server",
+        args: &[],
+        ok_path: "/files/",
+        www: "",
+        checks: &[conventions::CHECKS, exercises::FILES],
+    },
+    Suite {
+        name: "mime",
+        about: "Exercise \"Serve each file with its type\": the Content-Type its name says",
+        package: "exercises",
+        binary: "file-server",
+        args: &[],
+        ok_path: "/files/",
+        www: "",
+        checks: &[exercises::MIME],
+    },
+    Suite {
+        name: "statuses",
+        about: "Exercise \"More status codes\": 405 with Allow, 501, 414, and the conventions",
+        package: "exercises",
+        binary: "form-server",
+        args: &[],
+        ok_path: "/",
+        www: "",
+        checks: &[conventions::CHECKS, exercises::STATUSES],
+    },
+    Suite {
+        name: "form",
+        about: "Exercise \"A form sent with POST\": the form, its fields decoded and escaped, the body's limits",
+        package: "exercises",
+        binary: "form-server",
+        args: &[],
+        ok_path: "/",
+        www: "",
+        checks: &[exercises::FORM],
+    },
+    Suite {
+        name: "clock-web",
+        about: "The lecture's web server: \"hello client\" at /, 404 naming any other path",
+        package: "clock",
+        binary: "clock-web",
+        args: &[],
+        ok_path: "/",
+        www: "",
+        checks: &[conventions::CHECKS, clock::WEB],
+    },
+    Suite {
+        name: "secret-word",
+        about: "Assignment \"The secret word\": guesses in the address, one right, then secret found",
+        package: "clock",
+        binary: "secret-word-web",
+        args: &["--secret", "meadow"],
+        ok_path: "/",
+        www: "",
+        checks: &[conventions::CHECKS, clock::SECRET_WORD],
+    },
+];
+
+/// The suite called `name`.
+pub fn find(name: &str) -> Option<&'static Suite> {
+    SUITES.iter().find(|suite| suite.name == name)
+}
+
+impl Suite {
+    /// Its checks, in order.
+    pub fn all_checks(&self) -> impl Iterator<Item = &'static Check> + use<> {
+        self.checks.iter().flat_map(|group| group.iter())
+    }
+
+    /// How the checks start `binary`, which must be `'static`: the checks
+    /// run on threads of their own.
+    pub fn site(&self, binary: &'static str) -> Site {
+        Site { step: Step { binary, args: self.args, ok_path: self.ok_path }, www: self.www }
+    }
+}
+
+/// Runs `check` on `site`: `Err` with its message when it panics.
+pub fn run(check: &Check, site: &Site) -> Result<(), String> {
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| match check.run {
+        Run::Step(check) => check(&site.step),
+        Run::Site(check) => check(site),
+    }));
+    outcome.map_err(|payload| message(payload.as_ref()))
+}
+
+/// What a panic said.
+fn message(payload: &(dyn Any + Send)) -> String {
+    match (payload.downcast_ref::<String>(), payload.downcast_ref::<&str>()) {
+        (Some(text), _) => text.clone(),
+        (None, Some(text)) => text.to_string(),
+        (None, None) => "the check panicked".into(),
+    }
+}
+
+/// A test target's `main`: runs the suites `names` on `binary` as one
+/// libtest trial per check, so that `cargo test` takes its usual arguments.
+/// With several suites, a trial's name starts with its suite's.
+pub fn test_main(names: &[&str], binary: &'static str) -> ExitCode {
+    let mut trials = Vec::new();
+    for name in names {
+        let suite = find(name).unwrap_or_else(|| panic!("no suite {name}"));
+        for check in suite.all_checks() {
+            let site = suite.site(binary);
+            let trial =
+                if names.len() > 1 { format!("{name}: {}", check.name) } else { check.name.into() };
+            trials.push(Trial::test(trial, move || run(check, &site).map_err(Failed::from)));
+        }
+    }
+    libtest_mimic::run(&Arguments::from_args(), trials).exit_code()
+}
+
+/// Runs every check of `suite` on `binary`, side by side, and prints a line
+/// for each, what it expected and what came under a failure, then
+/// `N passed, N failed`. Whether all passed.
+pub fn grade(suite: &Suite, binary: &'static str) -> bool {
+    // The checks' panics are their verdicts, printed here, not by the hook.
+    let hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let site = suite.site(binary);
+    let outcomes: Vec<Result<(), String>> = thread::scope(|scope| {
+        let runs: Vec<_> =
+            suite.all_checks().map(|check| scope.spawn(|| run(check, &site))).collect();
+        runs.into_iter().map(|run| run.join().expect("run catches panics")).collect()
+    });
+    panic::set_hook(hook);
+    let mut failed = 0;
+    for (check, outcome) in suite.all_checks().zip(&outcomes) {
+        match outcome {
+            Ok(()) => println!("ok    {}", check.name),
+            Err(why) => {
+                failed += 1;
+                println!("FAIL  {}", check.name);
+                for line in why.lines() {
+                    println!("        {line}");
+                }
+            }
+        }
+    }
+    println!("{} passed, {failed} failed", outcomes.len() - failed);
+    failed == 0
+}

@@ -1,0 +1,81 @@
+//! `cargo xtask grade`: runs a suite's checks on a program over TCP on
+//! 127.0.0.1 and prints one line per check, then `N passed, N failed`.
+//! The suites are `testkit::suites`, the same checks as the workspace's
+//! own tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail, ensure};
+use testkit::suites::{self, SUITES, Suite};
+
+use crate::tools;
+
+/// What to grade, as the command line says it.
+pub enum Target {
+    /// A program already built.
+    Binary(PathBuf),
+    /// A package of the workspace, built first; its binary has its name.
+    Package(String),
+}
+
+/// Lists the suites, one line each.
+pub fn list() {
+    let width = SUITES.iter().map(|suite| suite.name.len()).max().unwrap_or(0);
+    for suite in SUITES {
+        println!("{:width$}  {}", suite.name, suite.about);
+    }
+}
+
+/// Grades `target` with the suite `name`: fails when a check fails.
+pub fn grade(root: &Path, name: &str, target: &Target) -> Result<()> {
+    let suite = find(name)?;
+    let binary = match target {
+        Target::Binary(path) => path.clone(),
+        Target::Package(package) => build(root, package, package)?,
+    };
+    let binary = binary.canonicalize().with_context(|| format!("{}", binary.display()))?;
+    println!("grading {} with the suite {}", binary.display(), suite.name);
+    ensure!(suites::grade(suite, leak(&binary)), "the suite {} failed", suite.name);
+    Ok(())
+}
+
+/// Grades each suite's reference program: all must pass.
+pub fn references(root: &Path) -> Result<()> {
+    let mut failed = Vec::new();
+    for suite in SUITES {
+        let binary = build(root, suite.package, suite.binary)?;
+        println!("\n== {}: {}", suite.name, binary.display());
+        if !suites::grade(suite, leak(&binary)) {
+            failed.push(suite.name);
+        }
+    }
+    println!("\n{} suites, {} failed on their reference", SUITES.len(), failed.len());
+    ensure!(failed.is_empty(), "failed on their reference: {}", failed.join(", "));
+    Ok(())
+}
+
+/// The suite called `name`, or an error that lists them.
+fn find(name: &str) -> Result<&'static Suite> {
+    suites::find(name).with_context(|| {
+        let names: Vec<&str> = SUITES.iter().map(|suite| suite.name).collect();
+        format!("no suite {name:?}; the suites are {}", names.join(", "))
+    })
+}
+
+/// Builds `binary` of `package` and returns its path.
+fn build(root: &Path, package: &str, binary: &str) -> Result<PathBuf> {
+    let built = Command::new(tools::cargo())
+        .current_dir(root)
+        .args(["build", "--quiet", "-p", package, "--bin", binary])
+        .status()?;
+    if !built.success() {
+        bail!("cannot build the binary {binary} of the package {package}");
+    }
+    Ok(root.join("target/debug").join(binary))
+}
+
+/// The checks run on threads, so they take the program's path for good.
+fn leak(path: &Path) -> &'static str {
+    Box::leak(path.display().to_string().into_boxed_str())
+}
