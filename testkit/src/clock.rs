@@ -6,7 +6,12 @@ use crate::conventions::{Step, assert_page_contains};
 use crate::suites::Check;
 
 /// The lecture's web server: hello at the root, 404 elsewhere.
-pub const WEB: &[Check] = checks!(Step: the_root_answers_hello_client, any_other_path_is_404_path_not_found, the_path_is_shown_as_text_not_markup);
+pub const WEB: &[Check] = checks!(
+    Step:
+        the_root_answers_hello_client,
+        any_other_path_is_404_path_not_found,
+        the_path_is_shown_as_text_not_markup,
+);
 
 /// The secret-word web server, its secret given as `meadow`.
 pub const SECRET_WORD: &[Check] =

@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender};
 use http1::Response;
 
-use crate::TempDir;
 use crate::checks;
 use crate::conventions::{Step, assert_page_contains};
 use crate::suites::Check;
+use crate::{Server, TempDir};
 
 /// What a service receives: a target, and where to send the answer.
 type ServiceRequest = (String, Sender<Response>);
@@ -113,17 +113,8 @@ pub fn the_fourth_sleep_waits_and_others_do_not(site: &Site) {
     let server = site.step.start(&["--sleep", "1"]);
     let started = Instant::now();
     let (mut sleeps, hello) = thread::scope(|scope| {
-        let sleeps: Vec<_> = (0..4)
-            .map(|_| {
-                scope.spawn(|| {
-                    assert_page_contains(
-                        &server.get("/sleep.html"),
-                        "is going to sleep for 1 seconds",
-                    );
-                    started.elapsed()
-                })
-            })
-            .collect();
+        let sleeps: Vec<_> =
+            (0..4).map(|_| scope.spawn(|| sleep_one_second(&server, started))).collect();
         thread::sleep(Duration::from_millis(300));
         let asked = Instant::now();
         assert_page_contains(&server.get("/hello.html"), "Hello World at ");
@@ -137,6 +128,13 @@ pub fn the_fourth_sleep_waits_and_others_do_not(site: &Site) {
         "{sleeps:?}"
     );
     assert!(hello < Duration::from_millis(300), "/hello.html waited {hello:?} for the sleepers");
+}
+
+/// Asks `server` for a sleep of one second: how long after `started` the
+/// answer came.
+pub(crate) fn sleep_one_second(server: &Server, started: Instant) -> Duration {
+    assert_page_contains(&server.get("/sleep.html"), "is going to sleep for 1 seconds");
+    started.elapsed()
 }
 
 /// `/sleep.html?S` sleeps S seconds; what is not 0 to 60 seconds gets 400.

@@ -11,16 +11,34 @@ use crate::suites::Check;
 use crate::{Reply, Server, TempDir};
 
 /// "Serve real files on disk": files byte for byte, from inside the root only.
-pub const FILES: &[Check] = checks!(Step: files_come_back_byte_for_byte, missing_files_get_404_and_paths_out_of_the_root_403, the_root_and_directories_send_the_browser_on);
+pub const FILES: &[Check] = checks!(
+    Step:
+        files_come_back_byte_for_byte,
+        missing_files_get_404_and_paths_out_of_the_root_403,
+        the_root_and_directories_send_the_browser_on,
+);
 
 /// "Serve each file with its type": the type the name says.
 pub const MIME: &[Check] = checks!(Step: each_file_gets_the_type_its_name_says);
 
 /// "More status codes": 405 with its `Allow`, 501, 414.
-pub const STATUSES: &[Check] = checks!(Step: an_unknown_method_gets_501_and_a_known_one_405_with_allow, a_target_longer_than_the_limit_gets_414);
+pub const STATUSES: &[Check] = checks!(
+    Step:
+        an_unknown_method_gets_501_and_a_known_one_405_with_allow,
+        a_target_longer_than_the_limit_gets_414,
+);
 
 /// "A form sent with POST": the form, what it sent, and the body's limits.
-pub const FORM: &[Check] = checks!(Step: the_page_holds_a_form_that_posts_to_itself, the_fields_come_back_decoded_and_escaped, a_body_in_pieces_is_read_whole, a_body_too_large_gets_413_before_it_is_sent, a_post_without_its_length_gets_411_and_a_chunked_one_501, a_body_that_stops_short_gets_408_after_the_read_timeout, only_urlencoded_forms_are_read_and_bad_escapes_get_400);
+pub const FORM: &[Check] = checks!(
+    Step:
+        the_page_holds_a_form_that_posts_to_itself,
+        the_fields_come_back_decoded_and_escaped,
+        a_body_in_pieces_is_read_whole,
+        a_body_too_large_gets_413_before_it_is_sent,
+        a_post_without_its_length_gets_411_and_a_chunked_one_501,
+        a_body_that_stops_short_gets_408_after_the_read_timeout,
+        only_urlencoded_forms_are_read_and_bad_escapes_get_400,
+);
 
 /// A directory with a few files of different kinds, and the server serving it.
 fn serve_samples(step: &Step) -> (TempDir, Server) {

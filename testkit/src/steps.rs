@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::checks;
 use crate::conventions::{Step, assert_page_contains};
-use crate::dispatcher::the_seconds_come_from_the_query_and_bad_ones_get_400;
+use crate::dispatcher::{sleep_one_second, the_seconds_come_from_the_query_and_bad_ones_get_400};
 use crate::suites::Check;
 use crate::{PATIENCE, Server};
 
@@ -57,7 +57,13 @@ fn answers_hello_world_with_the_time(step: &Step) {
 }
 
 /// Step 3's own checks.
-pub const STEP3: &[Check] = checks!(Step: a_sleeper_answers_then_sleeps, the_fourth_request_waits_for_a_sleeper_to_wake, no_sleepers_means_503_at_once, the_seconds_come_from_the_query_and_bad_ones_get_400);
+pub const STEP3: &[Check] = checks!(
+    Step:
+        a_sleeper_answers_then_sleeps,
+        the_fourth_request_waits_for_a_sleeper_to_wake,
+        no_sleepers_means_503_at_once,
+        the_seconds_come_from_the_query_and_bad_ones_get_400,
+);
 
 fn a_sleeper_answers_then_sleeps(step: &Step) {
     let server = Server::start(step.binary, &["--sleepers", "1", "--sleep", "0.5"]);
@@ -70,17 +76,8 @@ fn the_fourth_request_waits_for_a_sleeper_to_wake(step: &Step) {
     let server = Server::start(step.binary, &["--sleepers", "3", "--sleep", "1"]);
     let started = Instant::now();
     let mut waits: Vec<Duration> = thread::scope(|scope| {
-        let clients: Vec<_> = (0..6)
-            .map(|_| {
-                scope.spawn(|| {
-                    assert_page_contains(
-                        &server.get("/sleep.html"),
-                        "is going to sleep for 1 seconds",
-                    );
-                    started.elapsed()
-                })
-            })
-            .collect();
+        let clients: Vec<_> =
+            (0..6).map(|_| scope.spawn(|| sleep_one_second(&server, started))).collect();
         clients.into_iter().map(|client| client.join().unwrap()).collect()
     });
     waits.sort();
@@ -104,7 +101,15 @@ fn no_sleepers_means_503_at_once(step: &Step) {
 }
 
 /// Step 5's own checks.
-pub const STEP5: &[Check] = checks!(Step: idle_clients_hold_the_workers_until_the_read_timeout, ctrl_c_finishes_what_is_in_flight_and_exits_0, a_client_that_keeps_its_socket_open_does_not_hold_the_worker, ctrl_c_serves_the_connection_the_entry_holds, ctrl_c_serves_a_connection_accepted_after_the_stop, the_workers_are_named_httpsocket);
+pub const STEP5: &[Check] = checks!(
+    Step:
+        idle_clients_hold_the_workers_until_the_read_timeout,
+        ctrl_c_finishes_what_is_in_flight_and_exits_0,
+        a_client_that_keeps_its_socket_open_does_not_hold_the_worker,
+        ctrl_c_serves_the_connection_the_entry_holds,
+        ctrl_c_serves_a_connection_accepted_after_the_stop,
+        the_workers_are_named_httpsocket,
+);
 
 /// Idle clients hold workers until the read timeout frees them: with two
 /// workers and two idle connections, a third client waits about that long,
