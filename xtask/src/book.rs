@@ -185,15 +185,19 @@ fn anchored(text: &str, name: &str) -> Result<String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_book_includes_resolve_and_its_diffs_are_fresh() {
-        check(&crate::workspace_root()).unwrap();
-    }
+    // Whether the book is fresh is `cargo xtask check`'s question, not a
+    // test's: a student who edits a step in place keeps `cargo test` green.
 
     #[test]
     fn a_missing_anchor_or_file_is_a_problem() {
-        let dir = crate::workspace_root().join("step1-hello/src");
-        assert!(check_include(&dir, "lib.rs:entry").is_ok());
+        let dir = testkit::TempDir::new().unwrap();
+        std::fs::write(
+            dir.path().join("lib.rs"),
+            "// ANCHOR: entry\nfn entry() {}\n// ANCHOR_END: entry\n",
+        )
+        .unwrap();
+        let dir = dir.path();
+        assert!(check_include(dir, "lib.rs:entry").is_ok());
         assert!(check_include(&dir, "lib.rs:no_such_anchor").is_err());
         assert!(check_include(&dir, "no_such_file.rs").is_err());
         assert!(check_include(&dir, "lib.rs:3:5").is_err());
