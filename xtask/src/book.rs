@@ -198,9 +198,9 @@ mod tests {
         .unwrap();
         let dir = dir.path();
         assert!(check_include(dir, "lib.rs:entry").is_ok());
-        assert!(check_include(&dir, "lib.rs:no_such_anchor").is_err());
-        assert!(check_include(&dir, "no_such_file.rs").is_err());
-        assert!(check_include(&dir, "lib.rs:3:5").is_err());
+        assert!(check_include(dir, "lib.rs:no_such_anchor").is_err());
+        assert!(check_include(dir, "no_such_file.rs").is_err());
+        assert!(check_include(dir, "lib.rs:3:5").is_err());
     }
 
     #[test]

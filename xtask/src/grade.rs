@@ -55,6 +55,23 @@ pub fn references(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Grades each suite's starter, where there is one: all must fail.
+pub fn starters(root: &Path) -> Result<()> {
+    let mut passed = Vec::new();
+    let with_starter = SUITES.iter().filter(|suite| !suite.starter.is_empty());
+    for suite in with_starter.clone() {
+        let binary = build(root, suite.starter, suite.starter)?;
+        println!("\n== {}: {}", suite.name, binary.display());
+        if suites::grade(suite, leak(&binary)) {
+            passed.push(suite.name);
+        }
+    }
+    let count = with_starter.count();
+    println!("\n{count} suites with a starter, {} passed on it", passed.len());
+    ensure!(passed.is_empty(), "a starter passed, so a check cannot fail: {}", passed.join(", "));
+    Ok(())
+}
+
 /// The suite called `name`, or an error that lists them.
 fn find(name: &str) -> Result<&'static Suite> {
     suites::find(name).with_context(|| {

@@ -58,20 +58,23 @@ enum Task {
     /// Grade a program with a suite of checks over TCP: `grade step3 --bin PATH`.
     Grade {
         /// The suite: `cargo xtask grade --list` lists them.
-        #[arg(required_unless_present_any = ["list", "references"])]
+        #[arg(required_unless_present_any = ["list", "references", "starters"])]
         suite: Option<String>,
         /// The program to grade.
         #[arg(long, value_name = "PATH", conflicts_with = "package")]
         bin: Option<PathBuf>,
         /// Build this package of the workspace first, and grade its binary of the same name.
-        #[arg(long = "crate", value_name = "NAME", required_unless_present_any = ["bin", "list", "references"])]
+        #[arg(long = "crate", value_name = "NAME", required_unless_present_any = ["bin", "list", "references", "starters"])]
         package: Option<String>,
         /// List the suites, one line each.
         #[arg(long, exclusive = true)]
         list: bool,
-        /// Grade every suite's reference program, the workspace's own.
+        /// Grade every suite's reference program, the workspace's own: each must pass.
         #[arg(long, exclusive = true)]
         references: bool,
+        /// Grade every suite's starter: each must fail.
+        #[arg(long, exclusive = true)]
+        starters: bool,
     },
     /// Load every web server with wrk beside its peers, hammer cas; write tables and charts under target/bench.
     Bench {
@@ -115,6 +118,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Task::Grade { references: true, .. } => grade::references(&root),
+        Task::Grade { starters: true, .. } => grade::starters(&root),
         Task::Grade { suite, bin, package, .. } => {
             let target = match (bin, package) {
                 (Some(path), _) => grade::Target::Binary(path),
