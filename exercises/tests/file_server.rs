@@ -3,5 +3,8 @@
 //! `cargo xtask grade` runs on a student's program too.
 
 fn main() -> std::process::ExitCode {
-    testkit::suites::test_main(&["files", "mime"], env!("CARGO_BIN_EXE_file-server"))
+    testkit::suites::test_main(&[
+        ("files", env!("CARGO_BIN_EXE_file-server")),
+        ("mime", env!("CARGO_BIN_EXE_file-server")),
+    ])
 }

@@ -3,5 +3,8 @@
 //! `cargo xtask grade` runs on a student's program too.
 
 fn main() -> std::process::ExitCode {
-    testkit::suites::test_main(&["form", "statuses"], env!("CARGO_BIN_EXE_form-server"))
+    testkit::suites::test_main(&[
+        ("form", env!("CARGO_BIN_EXE_form-server")),
+        ("statuses", env!("CARGO_BIN_EXE_form-server")),
+    ])
 }

@@ -7,6 +7,7 @@
 //! [`suites`]: the steps' tests run them on our programs, and
 //! `cargo xtask grade` on a student's.
 
+pub mod cas;
 pub mod clock;
 pub mod conventions;
 pub mod dispatcher;
@@ -189,6 +190,21 @@ impl Server {
     pub fn status(&self) -> procfs::process::Status {
         let process = procfs::process::Process::new(self.pid() as i32);
         process.and_then(|process| process.status()).expect("the server's /proc/PID/status")
+    }
+
+    /// The processes the server has started and not yet reaped, by any of
+    /// its threads, from `/proc/PID/task/*/children`.
+    pub fn children(&self) -> Vec<u32> {
+        let process = procfs::process::Process::new(self.pid() as i32).expect("the server's /proc");
+        let tasks = process.tasks().expect("the server's threads");
+        tasks.flatten().flat_map(|task| task.children().unwrap_or_default()).collect()
+    }
+
+    /// The state of the server's main thread, from `/proc/PID/stat`: `R`
+    /// running or ready to run, `S` asleep until something happens, …
+    pub fn state(&self) -> char {
+        let process = procfs::process::Process::new(self.pid() as i32).expect("the server's /proc");
+        process.stat().expect("the server's /proc/PID/stat").state
     }
 
     /// Sends `signal` to the server.

@@ -15,7 +15,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 use crate::conventions::{self, Step};
 use crate::dispatcher::{self, Site};
-use crate::{clock, exercises, steps};
+use crate::{cas, clock, exercises, steps};
 
 /// One check of a program, by name.
 pub struct Check {
@@ -176,6 +176,39 @@ pub const SUITES: &[Suite] = &[
         checks: &[exercises::FORM],
     },
     Suite {
+        name: "cas-channels",
+        about: "Exercise \"The register as a process\": pass 3 with the register kept by a thread of its own",
+        package: "exercises",
+        binary: "cas-channels",
+        starter: "my-cas-channels",
+        args: &[],
+        ok_path: "",
+        www: "",
+        checks: cas::CHANNELS,
+    },
+    Suite {
+        name: "cas-fork",
+        about: "Exercise \"A process per client\": a process per client, one register in the parent (Unix)",
+        package: "exercises",
+        binary: "cas-fork",
+        starter: "my-cas-fork",
+        args: &[],
+        ok_path: "",
+        www: "",
+        checks: cas::FORK,
+    },
+    Suite {
+        name: "cas-busy",
+        about: "Exercise \"The bad one-process solution\": one thread tries every socket, and never sleeps",
+        package: "exercises",
+        binary: "cas-busy",
+        starter: "my-cas-busy",
+        args: &[],
+        ok_path: "",
+        www: "",
+        checks: cas::BUSY,
+    },
+    Suite {
         name: "clock-web",
         about: "The lecture's web server: \"hello client\" at /, 404 naming any other path",
         package: "clock",
@@ -235,17 +268,17 @@ fn message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-/// A test target's `main`: runs the suites `names` on `binary` as one
+/// A test target's `main`: runs each suite named on its binary, as one
 /// libtest trial per check, so that `cargo test` takes its usual arguments.
 /// With several suites, a trial's name starts with its suite's.
-pub fn test_main(names: &[&str], binary: &'static str) -> ExitCode {
+pub fn test_main(runs: &[(&str, &'static str)]) -> ExitCode {
     let mut trials = Vec::new();
-    for name in names {
+    for &(name, binary) in runs {
         let suite = find(name).unwrap_or_else(|| panic!("no suite {name}"));
         for check in suite.all_checks() {
             let site = suite.site(binary);
             let trial =
-                if names.len() > 1 { format!("{name}: {}", check.name) } else { check.name.into() };
+                if runs.len() > 1 { format!("{name}: {}", check.name) } else { check.name.into() };
             trials.push(Trial::test(trial, move || run(check, &site).map_err(Failed::from)));
         }
     }
