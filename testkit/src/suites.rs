@@ -4,7 +4,8 @@
 //!
 //! A check is a function that starts the program (with [`Step::start`])
 //! and panics, with what it expected and what came, when the program is
-//! wrong.
+//! wrong. Checks write `assert_eq!(got, expected)`: the grader prints
+//! `left` as `got` and `right` as `expected`.
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
@@ -155,7 +156,7 @@ pub const SUITES: &[Suite] = &[
     },
     Suite {
         name: "statuses",
-        about: "Exercise \"More status codes\": 405 with Allow, 501, 414, and the conventions",
+        about: "Exercise \"Give every case its status\": 405 with Allow, 501, 414, and the conventions",
         package: "exercises",
         binary: "form-server",
         starter: "my-form",
@@ -290,6 +291,20 @@ fn message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
+/// A line of a check's message, with `assert_eq!`'s `left` and `right`
+/// named for what they are: the checks write `assert_eq!(got, expected)`.
+fn plain(line: &str) -> String {
+    if let Some(got) = line.strip_prefix("  left: ") {
+        format!("     got: {got}")
+    } else if let Some(expected) = line.strip_prefix(" right: ") {
+        format!("expected: {expected}")
+    } else if let Some(what) = line.strip_prefix("assertion `left == right` failed") {
+        format!("wrong{what}")
+    } else {
+        line.to_string()
+    }
+}
+
 /// A test target's `main`: runs each suite named on its binary, as one
 /// libtest trial per check, so that `cargo test` takes its usual arguments.
 /// With several suites, a trial's name starts with its suite's.
@@ -329,7 +344,7 @@ pub fn grade(suite: &Suite, binary: &'static str) -> bool {
                 failed += 1;
                 println!("FAIL  {}", check.name);
                 for line in why.lines() {
-                    println!("        {line}");
+                    println!("        {}", plain(line));
                 }
             }
         }

@@ -66,10 +66,12 @@ fn stale_diffs(root: &Path) -> Result<Vec<String>> {
     Ok(stale)
 }
 
-/// `(file name, diff)` for each diff the book shows.
+/// `(file name, diff)` for each diff the book shows. A course exported
+/// without its solutions has no solution to show a diff to.
 fn diffs(root: &Path) -> Result<Vec<(String, String)>> {
     DIFFS
         .iter()
+        .filter(|(_, _, new)| !new.starts_with("exercises/") || root.join("exercises").exists())
         .map(|(name, old, new)| Ok((name.to_string(), diff_paths(root, old, new)?)))
         .collect()
 }

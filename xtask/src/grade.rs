@@ -35,7 +35,8 @@ pub fn grade(root: &Path, name: &str, target: &Target) -> Result<()> {
         Target::Package(package) => build(root, package, package)?,
     };
     let binary = binary.canonicalize().with_context(|| format!("{}", binary.display()))?;
-    println!("grading {} with the suite {}", binary.display(), suite.name);
+    let shown = binary.strip_prefix(root).unwrap_or(&binary);
+    println!("grading {} with the suite {}", shown.display(), suite.name);
     ensure!(suites::grade(suite, leak(&binary)), "the suite {} failed", suite.name);
     Ok(())
 }

@@ -7,6 +7,7 @@ mod bench;
 mod book;
 mod browser;
 mod drawings;
+mod export;
 mod grade;
 mod tools;
 
@@ -76,6 +77,11 @@ enum Task {
         #[arg(long, exclusive = true)]
         starters: bool,
     },
+    /// Copy the course to DIR without its solutions, for a teacher to hand out.
+    Export {
+        /// Where to write it: a directory that does not exist yet.
+        dir: PathBuf,
+    },
     /// Load every web server with wrk beside its peers, hammer cas; write tables and charts under target/bench.
     Bench {
         /// Seconds each load lasts (shorter for a trial).
@@ -127,6 +133,7 @@ fn main() -> ExitCode {
             };
             grade::grade(&root, suite.as_deref().unwrap_or_default(), &target)
         }
+        Task::Export { dir } => export::run(&root, &dir),
         Task::Bench { seconds, only, note, update_book } => {
             bench::run(&root, &bench::Options { seconds, only, note, update_book })
         }
