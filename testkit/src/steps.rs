@@ -211,3 +211,44 @@ fn the_workers_are_named_httpsocket(step: &Step) {
     }
     assert_eq!(named(), 3);
 }
+
+/// Step 4's exercise "Bound the queues": at most ten requests wait for a
+/// service, and the next gets 503 at once.
+pub const BOUNDED_QUEUE: &[Check] = checks!(Step: a_request_past_ten_waiting_gets_503_at_once);
+
+/// Fifteen requests at once for three sleepers, who answer and then sleep
+/// half a second: three are answered at once, ten wait their turn, and the
+/// last two get 503 at once.
+fn a_request_past_ten_waiting_gets_503_at_once(step: &Step) {
+    let server = Server::start(step.binary, &["--sleepers", "3"]);
+    let started = Instant::now();
+    let replies: Vec<(u16, Duration)> = thread::scope(|scope| {
+        let clients: Vec<_> = (0..15)
+            .map(|_| scope.spawn(|| (server.get("/sleep.html?0.5").status, started.elapsed())))
+            .collect();
+        clients.into_iter().map(|client| client.join().unwrap()).collect()
+    });
+    let refused: Vec<&Duration> =
+        replies.iter().filter(|(status, _)| *status == 503).map(|(_, at)| at).collect();
+    assert_eq!(refused.len(), 2, "503s: {replies:?}");
+    assert!(refused.iter().all(|at| **at < Duration::from_millis(400)), "{replies:?}");
+    assert_eq!(replies.iter().filter(|(status, _)| *status == 200).count(), 13, "{replies:?}");
+}
+
+/// Step 5's exercise "Refuse instead of wait": when no worker is idle, a
+/// client gets 503 at once.
+pub const REFUSE_WHEN_BUSY: &[Check] =
+    checks!(Step: a_client_gets_503_at_once_while_every_worker_is_busy);
+
+/// One worker, held by a client that says nothing: the next client gets
+/// 503 at once, not its page after the read timeout.
+fn a_client_gets_503_at_once_while_every_worker_is_busy(step: &Step) {
+    let server = step.start(&["--workers", "1", "--read-timeout", "5"]);
+    let idle = server.connect();
+    thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let reply = server.get("/hello.html");
+    assert_eq!(reply.status, 503, "{}", reply.head);
+    assert!(started.elapsed() < Duration::from_secs(1), "waited {:?}", started.elapsed());
+    drop(idle);
+}

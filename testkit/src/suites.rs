@@ -56,7 +56,8 @@ pub struct Suite {
     /// The reference program's binary.
     pub binary: &'static str,
     /// The package of the starter a student begins with, which fails the
-    /// suite; its binary has its name. Empty when there is none.
+    /// suite: a crate with `todo!()`s, or the step that an exercise changes.
+    /// Its binary has its name. Empty when there is none.
     pub starter: &'static str,
     /// Flags every check passes, such as a short sleep.
     pub args: &'static [&'static str],
@@ -131,6 +132,28 @@ pub const SUITES: &[Suite] = &[
         ok_path: "/hello.html",
         www: workspace!("step5-pool/www"),
         checks: &[conventions::CHECKS, dispatcher::CHECKS, steps::STEP5],
+    },
+    Suite {
+        name: "bounded-queue",
+        about: "Step 4's exercise \"Bound the queues\": ten requests wait for a service, the next gets 503",
+        package: "exercises",
+        binary: "bounded-queue",
+        starter: "step4-dispatcher",
+        args: &[],
+        ok_path: "/hello.html",
+        www: workspace!("step4-dispatcher/www"),
+        checks: &[conventions::CHECKS, dispatcher::CHECKS, steps::BOUNDED_QUEUE],
+    },
+    Suite {
+        name: "refuse-when-busy",
+        about: "Step 5's exercise \"Refuse instead of wait\": 503 at once while every worker is busy",
+        package: "exercises",
+        binary: "refuse-when-busy",
+        starter: "step5-pool",
+        args: &[],
+        ok_path: "/hello.html",
+        www: workspace!("step5-pool/www"),
+        checks: &[conventions::CHECKS, dispatcher::CHECKS, steps::REFUSE_WHEN_BUSY],
     },
     Suite {
         name: "files",
