@@ -75,6 +75,15 @@ pub fn exit_code(result: anyhow::Result<()>) -> ExitCode {
     }
 }
 
+/// The `main` of a program that starts a process per client, on a system
+/// that is not Unix: it says why it cannot run, rather than not build.
+pub fn needs_unix(program: &str) -> ExitCode {
+    eprintln!(
+        "error: {program} starts a process per client as Unix does: run it on Linux, macOS or WSL"
+    );
+    ExitCode::FAILURE
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

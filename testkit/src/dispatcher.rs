@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::io::{Read, Write};
+use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -218,17 +219,26 @@ pub fn paths_out_of_the_root_are_refused(site: &Site) {
     assert_eq!(server.get("/files/%2e%2e/Cargo.toml").status, 403);
 }
 
+/// Makes `link` a symbolic link to `target`.
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link).expect("make a symbolic link");
+}
+
+#[cfg(not(unix))]
+fn symlink(_target: &Path, _link: &Path) {
+    crate::cannot_run_here("it makes symbolic links, which Windows lets only some users make")
+}
+
 /// A symbolic link is followed only when it stays inside the root.
 pub fn a_symlink_out_of_the_root_is_refused_and_one_inside_is_followed(site: &Site) {
     let outside = TempDir::new().unwrap();
     let root = TempDir::new().unwrap();
     fs::write(outside.path().join("secret.txt"), "the secret").unwrap();
     fs::write(root.path().join("with space.txt"), "inside").unwrap();
-    std::os::unix::fs::symlink(outside.path().join("secret.txt"), root.path().join("secret.txt"))
-        .unwrap();
-    std::os::unix::fs::symlink(outside.path(), root.path().join("elsewhere")).unwrap();
-    std::os::unix::fs::symlink(root.path().join("with space.txt"), root.path().join("alias.txt"))
-        .unwrap();
+    symlink(&outside.path().join("secret.txt"), &root.path().join("secret.txt"));
+    symlink(outside.path(), &root.path().join("elsewhere"));
+    symlink(&root.path().join("with space.txt"), &root.path().join("alias.txt"));
     let server = site.step.start(&["--root", root.path().to_str().unwrap()]);
     for path in ["/files/secret.txt", "/files/elsewhere/secret.txt"] {
         let reply = server.get(path);
@@ -282,7 +292,7 @@ pub fn a_large_file_is_streamed_not_held_in_memory(site: &Site) {
         }
     }
     assert!(received > SIZE && received < SIZE + 512, "received {received} bytes");
-    let peak_kib = server.status().vmhwm.expect("VmHWM");
+    let peak_kib = server.peak_memory_kib();
     assert!(peak_kib < 30 * 1024, "peak resident memory {peak_kib} KiB");
 }
 

@@ -29,9 +29,24 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+#[cfg(unix)]
 use nix::sys::signal::{Signal, kill};
+#[cfg(unix)]
 use nix::unistd::Pid;
 use wait_timeout::ChildExt;
+
+/// How a check's panic message starts when the check cannot run on this
+/// system: the suites count it as skipped, with the rest as the reason.
+pub const CANNOT_RUN_HERE: &str = "cannot run here: ";
+
+/// Ends a check that cannot run on this system, saying why.
+pub fn cannot_run_here(why: &str) -> ! {
+    panic!("{CANNOT_RUN_HERE}{why}")
+}
+
+/// Why a check that reads `/proc` cannot run on another system.
+#[cfg(not(target_os = "linux"))]
+const READS_PROC: &str = "it reads Linux's /proc";
 
 /// How long a test waits for any answer before it fails instead of hanging.
 pub const PATIENCE: Duration = Duration::from_secs(10);
@@ -186,35 +201,65 @@ impl Server {
         self.child.id()
     }
 
+    /// The server's process in Linux's `/proc`: the checks that need it
+    /// cannot run elsewhere ([`READS_PROC`]).
+    #[cfg(target_os = "linux")]
+    fn process(&self) -> procfs::process::Process {
+        procfs::process::Process::new(self.pid() as i32).expect("the server's /proc")
+    }
+
     /// What the kernel says of the server now, from `/proc/PID/status`.
+    #[cfg(target_os = "linux")]
     pub fn status(&self) -> procfs::process::Status {
-        let process = procfs::process::Process::new(self.pid() as i32);
-        process.and_then(|process| process.status()).expect("the server's /proc/PID/status")
+        self.process().status().expect("the server's /proc/PID/status")
+    }
+
+    /// The most memory the server has held at once so far, in KiB
+    /// (`VmHWM` in `/proc/PID/status`).
+    pub fn peak_memory_kib(&self) -> u64 {
+        #[cfg(not(target_os = "linux"))]
+        cannot_run_here(READS_PROC);
+        #[cfg(target_os = "linux")]
+        self.process().status().expect("the server's /proc/PID/status").vmhwm.expect("VmHWM")
     }
 
     /// The processes the server has started and not yet reaped, by any of
     /// its threads, from `/proc/PID/task/*/children`.
     pub fn children(&self) -> Vec<u32> {
-        let process = procfs::process::Process::new(self.pid() as i32).expect("the server's /proc");
-        let tasks = process.tasks().expect("the server's threads");
-        tasks.flatten().flat_map(|task| task.children().unwrap_or_default()).collect()
+        #[cfg(not(target_os = "linux"))]
+        cannot_run_here(READS_PROC);
+        #[cfg(target_os = "linux")]
+        {
+            let tasks = self.process().tasks().expect("the server's threads");
+            tasks.flatten().flat_map(|task| task.children().unwrap_or_default()).collect()
+        }
     }
 
     /// The state of the server's main thread, from `/proc/PID/stat`: `R`
     /// running or ready to run, `S` asleep until something happens, …
     pub fn state(&self) -> char {
-        let process = procfs::process::Process::new(self.pid() as i32).expect("the server's /proc");
-        process.stat().expect("the server's /proc/PID/stat").state
+        #[cfg(not(target_os = "linux"))]
+        cannot_run_here(READS_PROC);
+        #[cfg(target_os = "linux")]
+        self.process().stat().expect("the server's /proc/PID/stat").state
     }
 
     /// Sends `signal` to the server.
+    #[cfg(unix)]
     pub fn signal(&self, signal: Signal) {
         kill(Pid::from_raw(self.pid() as i32), signal).expect("signal the server");
     }
 
     /// Sends SIGINT, as Ctrl-C in a terminal would.
+    #[cfg(unix)]
     pub fn interrupt(&self) {
         self.signal(Signal::SIGINT);
+    }
+
+    /// Ctrl-C's signal, SIGINT, is Unix's: a check that sends it cannot run here.
+    #[cfg(not(unix))]
+    pub fn interrupt(&self) {
+        cannot_run_here("it sends SIGINT, Ctrl-C's signal on Unix")
     }
 
     /// Waits up to `limit` for the server to exit, and returns its status, if it did.

@@ -16,7 +16,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 use crate::conventions::{self, Step};
 use crate::dispatcher::{self, Site};
-use crate::{cas, clock, exercises, steps};
+use crate::{CANNOT_RUN_HERE, cas, clock, exercises, steps};
 
 /// One check of a program, by name.
 pub struct Check {
@@ -296,13 +296,30 @@ impl Suite {
     }
 }
 
-/// Runs `check` on `site`: `Err` with its message when it panics.
-pub fn run(check: &Check, site: &Site) -> Result<(), String> {
+/// What became of a check.
+#[derive(Debug)]
+pub enum Outcome {
+    /// It passed.
+    Passed,
+    /// It failed: its message.
+    Failed(String),
+    /// It cannot run on this system: why.
+    Skipped(String),
+}
+
+/// Runs `check` on `site`.
+pub fn run(check: &Check, site: &Site) -> Outcome {
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| match check.run {
         Run::Step(check) => check(&site.step),
         Run::Site(check) => check(site),
     }));
-    outcome.map_err(|payload| message(payload.as_ref()))
+    match outcome.map_err(|payload| message(payload.as_ref())) {
+        Ok(()) => Outcome::Passed,
+        Err(why) => match why.strip_prefix(CANNOT_RUN_HERE) {
+            Some(reason) => Outcome::Skipped(reason.to_string()),
+            None => Outcome::Failed(why),
+        },
+    }
 }
 
 /// What a panic said.
@@ -339,7 +356,14 @@ pub fn test_main(runs: &[(&str, &'static str)]) -> ExitCode {
             let site = suite.site(binary);
             let trial =
                 if runs.len() > 1 { format!("{name}: {}", check.name) } else { check.name.into() };
-            trials.push(Trial::test(trial, move || run(check, &site).map_err(Failed::from)));
+            trials.push(Trial::test(trial, move || match run(check, &site) {
+                Outcome::Failed(why) => Err(Failed::from(why)),
+                Outcome::Skipped(reason) => {
+                    println!("skipped: it cannot run here: {reason}");
+                    Ok(())
+                }
+                Outcome::Passed => Ok(()),
+            }));
         }
     }
     libtest_mimic::run(&Arguments::from_args(), trials).exit_code()
@@ -347,23 +371,28 @@ pub fn test_main(runs: &[(&str, &'static str)]) -> ExitCode {
 
 /// Runs every check of `suite` on `binary`, side by side, and prints a line
 /// for each, what it expected and what came under a failure, then
-/// `N passed, N failed`. Whether all passed.
+/// `N passed, N failed` (and `N skipped`, for checks that cannot run on this
+/// system). Whether none failed.
 pub fn grade(suite: &Suite, binary: &'static str) -> bool {
     // The checks' panics are their verdicts, printed here, not by the hook.
     let hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let site = suite.site(binary);
-    let outcomes: Vec<Result<(), String>> = thread::scope(|scope| {
+    let outcomes: Vec<Outcome> = thread::scope(|scope| {
         let runs: Vec<_> =
             suite.all_checks().map(|check| scope.spawn(|| run(check, &site))).collect();
         runs.into_iter().map(|run| run.join().expect("run catches panics")).collect()
     });
     panic::set_hook(hook);
-    let mut failed = 0;
+    let (mut failed, mut skipped) = (0, 0);
     for (check, outcome) in suite.all_checks().zip(&outcomes) {
         match outcome {
-            Ok(()) => println!("ok    {}", check.name),
-            Err(why) => {
+            Outcome::Passed => println!("ok    {}", check.name),
+            Outcome::Skipped(reason) => {
+                skipped += 1;
+                println!("skip  {}: it cannot run here: {reason}", check.name);
+            }
+            Outcome::Failed(why) => {
                 failed += 1;
                 println!("FAIL  {}", check.name);
                 for line in why.lines() {
@@ -372,6 +401,10 @@ pub fn grade(suite: &Suite, binary: &'static str) -> bool {
             }
         }
     }
-    println!("{} passed, {failed} failed", outcomes.len() - failed);
+    let passed = outcomes.len() - failed - skipped;
+    match skipped {
+        0 => println!("{passed} passed, {failed} failed"),
+        _ => println!("{passed} passed, {failed} failed, {skipped} skipped"),
+    }
     failed == 0
 }

@@ -3,6 +3,7 @@
 //! reliability battery, the browser check and the benchmark. `cargo xtask --help` says
 //! what each does.
 
+#[cfg(target_os = "linux")]
 mod bench;
 mod book;
 mod browser;
@@ -134,8 +135,13 @@ fn main() -> ExitCode {
             grade::grade(&root, suite.as_deref().unwrap_or_default(), &target)
         }
         Task::Export { dir } => export::run(&root, &dir),
+        #[cfg(target_os = "linux")]
         Task::Bench { seconds, only, note, update_book } => {
             bench::run(&root, &bench::Options { seconds, only, note, update_book })
+        }
+        #[cfg(not(target_os = "linux"))]
+        Task::Bench { .. } => {
+            Err(anyhow::anyhow!("the bench reads Linux's /proc: run it on Linux"))
         }
     };
     match result {

@@ -1,14 +1,11 @@
-//! The exercise "A process per client": the notes' multi-process answer to
-//! the problem of serialization, with the one register it needs (Unix only).
-//!
-//! Every client is served by an operating-system process of its own, made
-//! the way the forking clock server makes them: this very program, started
-//! again with the client's socket as standard input and output. A client's
-//! process reads lines as pass 2 does. The register stays in the parent,
-//! which answers one request per connection on a port of its own; a
-//! client's process asks it there. With `--copy-register`, each process
-//! keeps a register of its own instead, as a forked child keeps its copy of
-//! the parent's memory, and the swaps of one client are lost to all others.
+//! The starter of the exercise "A process per client" (Unix only): each
+//! client is served by a process of its own, this program started again
+//! with the client's socket as standard input; the register stays in the
+//! parent, which the client processes ask on a port of its own. Check it
+//! with `cargo xtask grade cas-fork --crate my-cas-fork`.
+
+// What the todo!()s need is here, unused until you use it.
+#![allow(unused_variables, unused_imports, dead_code)]
 
 use std::convert::Infallible;
 use std::io::{self, Read, Write};
@@ -44,7 +41,7 @@ struct Options {
 /// How long the register waits for a request, and a client's process for an answer.
 const ASK_TIMEOUT: Duration = Duration::from_secs(5);
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let options = Options::parse();
     if options.serve_client {
         return serverkit::exit_code(serve_client(&options));
@@ -53,7 +50,6 @@ fn main() -> ExitCode {
     serverkit::exit_code(listening.and_then(|listener| run(listener, &options)))
 }
 
-// ANCHOR: run
 /// The parent: keeps the register, unless told to copy it, and starts a
 /// process for each client.
 fn run(listener: TcpListener, options: &Options) -> anyhow::Result<()> {
@@ -82,20 +78,9 @@ fn start_process(
     register: Option<SocketAddr>,
     options: &Options,
 ) -> io::Result<Child> {
-    let output = stream.try_clone()?;
-    let mut command = Command::new(std::env::current_exe()?);
-    command.arg("--serve-client");
-    command.args(["--read-timeout", &options.server.read_timeout.as_secs_f64().to_string()]);
-    if let Some(register) = register {
-        command.args(["--register", &register.to_string()]);
-    }
-    command.stdin(Stdio::from(OwnedFd::from(stream)));
-    command.stdout(Stdio::from(OwnedFd::from(output)));
-    command.spawn()
+    todo!("start this program again with --serve-client, the client socket as its stdin and stdout")
 }
-// ANCHOR_END: run
 
-// ANCHOR: keep
 /// Starts the thread that keeps the register, on a port of its own, and
 /// returns where it listens.
 fn start_register() -> io::Result<SocketAddr> {
@@ -122,26 +107,15 @@ fn keep(listener: TcpListener) {
 
 /// Reads a request, all that the asker sends before it shuts down its side,
 /// and answers it.
-fn answer_one(mut asker: &TcpStream, register: &mut Register) -> io::Result<()> {
-    asker.set_read_timeout(Some(ASK_TIMEOUT))?;
-    let mut request = Vec::new();
-    asker.take(MAX_LINE as u64).read_to_end(&mut request)?;
-    asker.write_all(protocol::answer(register, &request).as_bytes())
+fn answer_one(asker: &TcpStream, register: &mut Register) -> io::Result<()> {
+    todo!("read the request the asker sends until it shuts down its side, and answer it")
 }
 
 /// Asks the parent's register to answer `request`.
 fn ask(register: SocketAddr, request: &[u8]) -> io::Result<String> {
-    let mut stream = TcpStream::connect(register)?;
-    stream.set_read_timeout(Some(ASK_TIMEOUT))?;
-    stream.write_all(request)?;
-    stream.shutdown(Shutdown::Write)?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer)?;
-    Ok(answer)
+    todo!("send the request to the register at its address, shut down your side, read the answer")
 }
-// ANCHOR_END: keep
 
-// ANCHOR: serve_client
 /// A client's process: answers the lines of the client on standard input
 /// until it leaves, as pass 2 does.
 fn serve_client(options: &Options) -> anyhow::Result<()> {
@@ -176,4 +150,3 @@ fn answer_requests(
         stream.write_all(&lines::frame(&answer))?;
     }
 }
-// ANCHOR_END: serve_client

@@ -44,7 +44,7 @@ struct Config {
 /// How often the parent reaps, when no client arrives.
 const TICK: Duration = Duration::from_millis(100);
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let config = Config::parse();
     if config.serve_client {
         return cli::exit_code(serve_client(&config));
