@@ -21,10 +21,12 @@ pub const FILES: &[Check] = checks!(
 /// "Serve each file with its type": the type the name says.
 pub const MIME: &[Check] = checks!(Step: each_file_gets_the_type_its_name_says);
 
-/// "More status codes": 405 with its `Allow`, 501, 414.
+/// "Give every case its status": 405 with its `Allow`, 501, 414, and 500
+/// for a handler that fails (`/bug`).
 pub const STATUSES: &[Check] = checks!(
     Step:
         an_unknown_method_gets_501_and_a_known_one_405_with_allow,
+        a_handler_that_fails_gets_500_and_the_server_goes_on,
         a_target_longer_than_the_limit_gets_414,
 );
 
@@ -217,4 +219,14 @@ fn only_urlencoded_forms_are_read_and_bad_escapes_get_400(step: &Step) {
     assert!(reply.text().contains("not followed by two hex digits"));
     let with_charset = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: Application/X-WWW-Form-Urlencoded; charset=UTF-8\r\nContent-Length: 6\r\n\r\nname=x";
     assert_page_contains(&server.exchange(with_charset), "<td>x</td>");
+}
+
+/// `/bug` is a handler that panics: its client gets 500, not a connection
+/// closed without a word, and the server goes on.
+fn a_handler_that_fails_gets_500_and_the_server_goes_on(step: &Step) {
+    let server = step.start(&[]);
+    let reply = server.get("/bug");
+    assert_eq!(reply.status, 500, "GET /bug: {:?}", reply.head);
+    assert!(reply.text().contains("500 Internal Server Error"), "{}", reply.text());
+    assert_eq!(server.get("/").status, 200, "the server went on");
 }

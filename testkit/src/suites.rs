@@ -179,7 +179,7 @@ pub const SUITES: &[Suite] = &[
     },
     Suite {
         name: "statuses",
-        about: "Exercise \"Give every case its status\": 405 with Allow, 501, 414, and the conventions",
+        about: "Exercise \"Give every case its status\": 500 for a failing handler, 405 with Allow, 501, 414",
         package: "exercises",
         binary: "form-server",
         starter: "my-form",

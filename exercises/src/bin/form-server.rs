@@ -46,12 +46,15 @@ fn run(listener: TcpListener, options: &Options) {
 // ANCHOR_END: run
 
 // ANCHOR: answer
-/// What it sent for a POST, the form for a GET or HEAD; `/` is the only page.
+/// What it sent for a POST, the form for a GET or HEAD; `/` is the only
+/// page, and `/bug` a handler that fails.
 fn answer(request: &Request) -> Response {
     let path = request.target.split('?').next().unwrap_or_default();
     match (path, request.method.as_str()) {
         ("/", "POST") => sent(request),
         ("/", _) => http1::response(200, "OK", FORM),
+        // The failing handler of "Give every case its status", on purpose.
+        ("/bug", _) => panic!("a handler that fails"),
         _ => error_page(404, "There is one page here: /."),
     }
 }
