@@ -250,7 +250,9 @@ pub fn zero_read_timeout_is_refused(step: &Step) {
 pub fn vanished_client_is_logged_and_forgotten(step: &Step) {
     let server = step.start(&[]);
     drop(server.connect());
-    for _ in 0..5 {
+    // Two, so that a service that stops after three requests, as step 2's
+    // exercise asks, still answers the third.
+    for _ in 0..2 {
         let mut stream = server.connect();
         stream.write_all(format!("GET {} HTTP/1.0\r\n\r\n", step.ok_path).as_bytes()).unwrap();
     }
