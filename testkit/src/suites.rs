@@ -76,6 +76,19 @@ macro_rules! workspace {
     };
 }
 
+/// What most suites leave empty: no starter, no flags, no page, no `www`.
+const PLAIN: Suite = Suite {
+    name: "",
+    about: "",
+    package: "",
+    binary: "",
+    starter: "",
+    args: &[],
+    ok_path: "",
+    www: "",
+    checks: &[],
+};
+
 /// Every suite, in the order of the book.
 pub const SUITES: &[Suite] = &[
     Suite {
@@ -83,55 +96,48 @@ pub const SUITES: &[Suite] = &[
         about: "Step 1: a thread per connection answers \"Hello from HTTPSocket\" and shows the request",
         package: "step1-hello",
         binary: "step1-hello",
-        starter: "",
-        args: &[],
         ok_path: "/",
-        www: "",
         checks: &[conventions::CHECKS, steps::STEP1],
+        ..PLAIN
     },
     Suite {
         name: "step2",
         about: "Step 2: the HelloWorld service, reached over a channel, answers with the time",
         package: "step2-service",
         binary: "step2-service",
-        starter: "",
-        args: &[],
         ok_path: "/",
-        www: "",
         checks: &[conventions::CHECKS, steps::STEP2],
+        ..PLAIN
     },
     Suite {
         name: "step3",
         about: "Step 3: Sleep services on one channel; the fourth request waits for a sleeper",
         package: "step3-multi",
         binary: "step3-multi",
-        starter: "",
         args: &["--sleep", "0"],
         ok_path: "/",
-        www: "",
         checks: &[conventions::CHECKS, steps::STEP3],
+        ..PLAIN
     },
     Suite {
         name: "step4",
         about: "Step 4: a Dispatcher routes by path to registered services and serves files",
         package: "step4-dispatcher",
         binary: "step4-dispatcher",
-        starter: "",
-        args: &[],
         ok_path: "/hello.html",
         www: workspace!("step4-dispatcher/www"),
         checks: &[conventions::CHECKS, dispatcher::CHECKS],
+        ..PLAIN
     },
     Suite {
         name: "step5",
         about: "Step 5: a fixed pool of workers, and a clean Ctrl-C, on step 4's Dispatcher",
         package: "step5-pool",
         binary: "step5-pool",
-        starter: "",
-        args: &[],
         ok_path: "/hello.html",
         www: workspace!("step5-pool/www"),
         checks: &[conventions::CHECKS, dispatcher::CHECKS, steps::STEP5],
+        ..PLAIN
     },
     Suite {
         name: "bounded-queue",
@@ -139,10 +145,10 @@ pub const SUITES: &[Suite] = &[
         package: "exercises",
         binary: "bounded-queue",
         starter: "step4-dispatcher",
-        args: &[],
         ok_path: "/hello.html",
         www: workspace!("step4-dispatcher/www"),
         checks: &[conventions::CHECKS, dispatcher::CHECKS, steps::BOUNDED_QUEUE],
+        ..PLAIN
     },
     Suite {
         name: "refuse-when-busy",
@@ -150,10 +156,10 @@ pub const SUITES: &[Suite] = &[
         package: "exercises",
         binary: "refuse-when-busy",
         starter: "step5-pool",
-        args: &[],
         ok_path: "/hello.html",
         www: workspace!("step5-pool/www"),
         checks: &[conventions::CHECKS, dispatcher::CHECKS, steps::REFUSE_WHEN_BUSY],
+        ..PLAIN
     },
     Suite {
         name: "files",
@@ -161,10 +167,9 @@ pub const SUITES: &[Suite] = &[
         package: "exercises",
         binary: "file-server",
         starter: "my-files",
-        args: &[],
         ok_path: "/files/",
-        www: "",
         checks: &[conventions::CHECKS, exercises::FILES],
+        ..PLAIN
     },
     Suite {
         name: "mime",
@@ -172,10 +177,9 @@ pub const SUITES: &[Suite] = &[
         package: "exercises",
         binary: "file-server",
         starter: "my-files",
-        args: &[],
         ok_path: "/files/",
-        www: "",
         checks: &[exercises::MIME],
+        ..PLAIN
     },
     Suite {
         name: "statuses",
@@ -183,10 +187,9 @@ pub const SUITES: &[Suite] = &[
         package: "exercises",
         binary: "form-server",
         starter: "my-form",
-        args: &[],
         ok_path: "/",
-        www: "",
         checks: &[conventions::CHECKS, exercises::STATUSES],
+        ..PLAIN
     },
     Suite {
         name: "form",
@@ -194,10 +197,9 @@ pub const SUITES: &[Suite] = &[
         package: "exercises",
         binary: "form-server",
         starter: "my-form",
-        args: &[],
         ok_path: "/",
-        www: "",
         checks: &[exercises::FORM],
+        ..PLAIN
     },
     Suite {
         name: "cas-channels",
@@ -205,10 +207,8 @@ pub const SUITES: &[Suite] = &[
         package: "exercises",
         binary: "cas-channels",
         starter: "my-cas-channels",
-        args: &[],
-        ok_path: "",
-        www: "",
         checks: cas::CHANNELS,
+        ..PLAIN
     },
     Suite {
         name: "cas-fork",
@@ -216,10 +216,8 @@ pub const SUITES: &[Suite] = &[
         package: "exercises",
         binary: "cas-fork",
         starter: "my-cas-fork",
-        args: &[],
-        ok_path: "",
-        www: "",
         checks: cas::FORK,
+        ..PLAIN
     },
     Suite {
         name: "cas-busy",
@@ -227,21 +225,17 @@ pub const SUITES: &[Suite] = &[
         package: "exercises",
         binary: "cas-busy",
         starter: "my-cas-busy",
-        args: &[],
-        ok_path: "",
-        www: "",
         checks: cas::BUSY,
+        ..PLAIN
     },
     Suite {
         name: "clock-web",
         about: "The lecture's web server: \"hello client\" at /, 404 naming any other path",
         package: "clock",
         binary: "clock-web",
-        starter: "",
-        args: &[],
         ok_path: "/",
-        www: "",
         checks: &[conventions::CHECKS, clock::WEB],
+        ..PLAIN
     },
     Suite {
         name: "swap",
@@ -249,10 +243,8 @@ pub const SUITES: &[Suite] = &[
         package: "clock",
         binary: "swap-server",
         starter: "my-swap",
-        args: &[],
-        ok_path: "",
-        www: "",
         checks: &[clock::SWAP],
+        ..PLAIN
     },
     Suite {
         name: "secret-number",
@@ -260,10 +252,8 @@ pub const SUITES: &[Suite] = &[
         package: "clock",
         binary: "secret-number-server",
         starter: "my-secret-number",
-        args: &[],
-        ok_path: "",
-        www: "",
         checks: &[clock::SECRET_NUMBER],
+        ..PLAIN
     },
     Suite {
         name: "secret-word",
@@ -273,8 +263,8 @@ pub const SUITES: &[Suite] = &[
         starter: "my-secret-word",
         args: &["--secret", "meadow"],
         ok_path: "/",
-        www: "",
         checks: &[conventions::CHECKS, clock::SECRET_WORD],
+        ..PLAIN
     },
 ];
 

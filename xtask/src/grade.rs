@@ -43,14 +43,8 @@ pub fn grade(root: &Path, name: &str, target: &Target) -> Result<()> {
 
 /// Grades each suite's reference program: all must pass.
 pub fn references(root: &Path) -> Result<()> {
-    let mut failed = Vec::new();
-    for suite in SUITES {
-        let binary = build(root, suite.package, suite.binary)?;
-        println!("\n== {}: {}", suite.name, binary.display());
-        if !suites::grade(suite, leak(&binary)) {
-            failed.push(suite.name);
-        }
-    }
+    let programs = SUITES.iter().map(|suite| (suite, suite.package, suite.binary));
+    let (_, failed) = grade_each(root, programs)?;
     println!("\n{} suites, {} failed on their reference", SUITES.len(), failed.len());
     ensure!(failed.is_empty(), "failed on their reference: {}", failed.join(", "));
     Ok(())
@@ -58,19 +52,29 @@ pub fn references(root: &Path) -> Result<()> {
 
 /// Grades each suite's starter, where there is one: all must fail.
 pub fn starters(root: &Path) -> Result<()> {
-    let mut passed = Vec::new();
     let with_starter = SUITES.iter().filter(|suite| !suite.starter.is_empty());
-    for suite in with_starter.clone() {
-        let binary = build(root, suite.starter, suite.starter)?;
-        println!("\n== {}: {}", suite.name, binary.display());
-        if suites::grade(suite, leak(&binary)) {
-            passed.push(suite.name);
-        }
-    }
-    let count = with_starter.count();
+    let programs = with_starter.map(|suite| (suite, suite.starter, suite.starter));
+    let (passed, failed) = grade_each(root, programs)?;
+    let count = passed.len() + failed.len();
     println!("\n{count} suites with a starter, {} passed on it", passed.len());
     ensure!(passed.is_empty(), "a starter passed, so a check cannot fail: {}", passed.join(", "));
     Ok(())
+}
+
+/// Builds and grades each `(suite, package, binary)`: the names of the
+/// suites that passed, and of those that failed.
+fn grade_each<'a>(
+    root: &Path,
+    programs: impl Iterator<Item = (&'a Suite, &'a str, &'a str)>,
+) -> Result<(Vec<&'a str>, Vec<&'a str>)> {
+    let (mut passed, mut failed) = (Vec::new(), Vec::new());
+    for (suite, package, binary) in programs {
+        let binary = build(root, package, binary)?;
+        println!("\n== {}: {}", suite.name, binary.display());
+        let verdicts = if suites::grade(suite, leak(&binary)) { &mut passed } else { &mut failed };
+        verdicts.push(suite.name);
+    }
+    Ok((passed, failed))
 }
 
 /// The suite called `name`, or an error that lists them.
