@@ -8,10 +8,10 @@ use serverkit::read_before;
 use crate::request::Request;
 
 /// How long, after answering, we read what a client still sends.
-const LINGER: Duration = Duration::from_secs(2);
+pub(crate) const LINGER: Duration = Duration::from_secs(2);
 
 /// How much of it we read at most before we close anyway.
-const MAX_LINGER_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_LINGER_BYTES: usize = 1024 * 1024;
 
 // ANCHOR: close
 impl Request {
@@ -29,7 +29,7 @@ impl Request {
 /// socket simply closes. Otherwise we end our side first, then read and drop
 /// whatever the client still sends (a body we ignored, the rest of an
 /// oversized head) until it closes, for a bounded time and number of bytes.
-pub(crate) fn close(stream: TcpStream, sent_all: bool) {
+pub(crate) fn close(stream: &TcpStream, sent_all: bool) {
     if sent_all || stream.shutdown(Shutdown::Write).is_err() {
         return;
     }
@@ -37,7 +37,7 @@ pub(crate) fn close(stream: TcpStream, sent_all: bool) {
     let mut unread = [0; 4096];
     let mut drained = 0;
     while drained < MAX_LINGER_BYTES {
-        match read_before(&stream, deadline, &mut unread) {
+        match read_before(stream, deadline, &mut unread) {
             Ok(0) | Err(_) => return,
             Ok(read) => drained += read,
         }

@@ -14,8 +14,11 @@
 //! `hyper`; this crate is written to be read, and to show what those take
 //! care of.
 
+#[cfg(feature = "tokio")]
+pub mod asynchronous;
 mod close;
 pub mod files;
+mod keep_alive;
 mod log;
 mod read;
 mod request;
@@ -24,11 +27,13 @@ mod response;
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
+pub use keep_alive::{Connection, KeepAlive};
 pub use log::{accept_failed, quiet};
 pub use request::{MAX_HEAD, MAX_TARGET, Request, Version, parse};
 pub use response::{Response, error_page, escape, file, response};
 
 use read::Failure;
+use response::Persistence;
 
 // ANCHOR: rules
 /// What a server takes from its clients.
@@ -81,8 +86,8 @@ pub fn serve_with(
     handler: impl FnOnce(&Request) -> Response,
 ) {
     let peer = log::peer(&stream);
-    match read::read_request(&mut stream, rules) {
-        Ok(request) => {
+    match read::read_request(&mut stream, rules, Vec::new()) {
+        Ok((request, _)) => {
             let response = handler(&request);
             reply(stream, &peer, request.request_line(), response, Some(&request));
         }
@@ -102,15 +107,23 @@ fn reply(
     response: Response,
     request: Option<&Request>,
 ) {
+    send(&mut stream, peer, first_line, response, request, Persistence::OneRequest);
+    close::close(&stream, request.is_some_and(Request::sent_all));
+}
+
+/// Sends `response` to `request` (none if it could not be read) and logs
+/// it. Says whether the client took it.
+fn send(
+    stream: &mut TcpStream,
+    peer: &str,
+    first_line: &str,
+    response: Response,
+    request: Option<&Request>,
+    connection: Persistence,
+) -> bool {
     let status = response.status();
     let head_only = request.is_some_and(|request| request.method == "HEAD");
-    let line = || log::printable(first_line);
-    match response.write_to(&mut stream, head_only) {
-        Ok(sent) => log::log(peer, || format!("\"{}\" {status} {sent}", line())),
-        Err(error) => {
-            log::log(peer, || format!("\"{}\" {status} - client went away: {error}", line()))
-        }
-    }
-    close::close(stream, request.is_some_and(Request::sent_all));
+    let sent = response.write_to(stream, head_only, connection);
+    log::answered(peer, first_line, status, sent)
 }
 // ANCHOR_END: serve

@@ -1,7 +1,7 @@
 //! One log line per request, and the local time it shows.
 
 use std::io::{self, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -16,9 +16,17 @@ static LOGGING: AtomicBool = AtomicBool::new(true);
 /// Logs an accept that failed, then pauses, since the cause (say, no file
 /// descriptors left) rarely clears at once and retrying at full speed would spin.
 pub fn accept_failed(error: io::Error) {
+    accept_failure(&error);
+    thread::sleep(ACCEPT_PAUSE);
+}
+
+/// How long to pause after an accept fails.
+pub(crate) const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+
+/// The log line of an accept that failed.
+pub(crate) fn accept_failure(error: &io::Error) {
     let line = format!("- - - [{}] accept failed: {error}\n", timestamp());
     let _ = io::stderr().write_all(line.as_bytes());
-    thread::sleep(Duration::from_millis(100));
 }
 
 /// Logs nothing from now on: for load tests, where writing the log would
@@ -31,10 +39,15 @@ pub fn quiet() {
 /// connection is new (a client that has left no longer has one), and not at
 /// all when nothing is logged.
 pub(crate) fn peer(stream: &TcpStream) -> String {
+    peer_of(|| stream.peer_addr())
+}
+
+/// The client's address from `peer_addr`, asked only when something is logged.
+pub(crate) fn peer_of(peer_addr: impl FnOnce() -> io::Result<SocketAddr>) -> String {
     if !LOGGING.load(Ordering::Relaxed) {
         return String::new();
     }
-    stream.peer_addr().map_or("-".into(), |addr| addr.ip().to_string())
+    peer_addr().map_or("-".into(), |addr| addr.ip().to_string())
 }
 
 /// Writes one line to stderr in the common log format of Python's
@@ -47,6 +60,17 @@ pub(crate) fn log(peer: &str, what: impl FnOnce() -> String) {
     }
     let line = format!("{peer} - - [{}] {}\n", timestamp(), what());
     let _ = io::stderr().write_all(line.as_bytes());
+}
+
+/// Logs an answer that was sent, or the client that went away instead, and
+/// says which.
+pub(crate) fn answered(peer: &str, first_line: &str, status: u16, sent: io::Result<u64>) -> bool {
+    let line = || printable(first_line);
+    match &sent {
+        Ok(sent) => log(peer, || format!("\"{}\" {status} {sent}", line())),
+        Err(error) => log(peer, || format!("\"{}\" {status} - client went away: {error}", line())),
+    }
+    sent.is_ok()
 }
 
 /// Text from the network made safe for a log line: control characters escaped, length capped.
@@ -83,3 +107,30 @@ pub(crate) fn local_now() -> DateTime<FixedOffset> {
     now.with_timezone(&offset)
 }
 // ANCHOR_END: local_now
+
+/// A text made from the time, such as a `Date` header, remade only when the
+/// second changes: formatting a date costs more than the rest of a small
+/// answer, and under load a server answers thousands of times a second.
+pub(crate) struct EverySecond {
+    /// The second (since 1970) when the text was made, and the text.
+    made: Mutex<(i64, String)>,
+    /// Makes the text for the time now.
+    make: fn(DateTime<Utc>) -> String,
+}
+
+impl EverySecond {
+    /// A text that `make` makes from the time now.
+    pub(crate) const fn new(make: fn(DateTime<Utc>) -> String) -> EverySecond {
+        EverySecond { made: Mutex::new((i64::MIN, String::new())), make }
+    }
+
+    /// The text for this second.
+    pub(crate) fn now(&self) -> String {
+        let now = Utc::now();
+        let mut made = self.made.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if made.0 != now.timestamp() {
+            *made = (now.timestamp(), (self.make)(now));
+        }
+        made.1.clone()
+    }
+}

@@ -20,69 +20,111 @@ pub(crate) enum Failure {
     Answer(String, Response),
 }
 
+/// A request head, and what came after it: the start of a body or of another request.
+type HeadAndRest = (Vec<u8>, Vec<u8>);
+
 // ANCHOR: read_request
 /// Reads a request as `rules` allow: the head, checked, and then its body
 /// for a server that takes one. Head and body must arrive before one deadline.
-pub(crate) fn read_request(stream: &mut TcpStream, rules: &Rules) -> Result<Request, Failure> {
+/// `received` is what came already, after the request before on the
+/// connection; what comes after this one is returned with it.
+pub(crate) fn read_request(
+    stream: &mut TcpStream,
+    rules: &Rules,
+    received: Vec<u8>,
+) -> Result<(Request, Vec<u8>), Failure> {
     let deadline = Instant::now() + rules.read_timeout;
-    let (head, rest) = read_head(stream, deadline)?;
+    let (head, rest) = read_head(stream, deadline, received)?;
+    let request = check_head(&head, rules)?;
+    if rules.max_body == 0 {
+        return Ok((Request { sent_more: !rest.is_empty(), ..request }, rest));
+    }
     let refuse = |response| Failure::Answer(first_line(&head), response);
-    let request = parse(&head).map_err(refuse)?;
+    let length = body_length(&request, rules.max_body).map_err(refuse)?;
+    let (body, rest) = read_body(stream, deadline, &head, rest, length)?;
+    Ok((Request { body, sent_more: !rest.is_empty(), ..request }, rest))
+}
+
+/// Parses a head and checks its method against `rules`.
+pub(crate) fn check_head(head: &[u8], rules: &Rules) -> Result<Request, Failure> {
+    let refuse = |response| Failure::Answer(first_line(head), response);
+    let request = parse(head).map_err(refuse)?;
     if !rules.methods.contains(&request.method.as_str()) {
         let allow = rules.methods.join(", ");
         let detail = format!("This server answers these methods only: {allow}.");
         return Err(refuse(error_page(405, &detail).with_header("Allow", allow)));
     }
-    if rules.max_body == 0 {
-        return Ok(Request { sent_more: !rest.is_empty(), ..request });
-    }
-    let length = body_length(&request, rules.max_body).map_err(refuse)?;
-    let (body, sent_more) = read_body(stream, deadline, &head, rest, length)?;
-    Ok(Request { body, sent_more, ..request })
+    Ok(request)
 }
 // ANCHOR_END: read_request
 
 // ANCHOR: read_head
-/// Reads the request head: everything up to the first blank line. Returns
-/// too what came after it, the start of a body or of another request.
+/// Reads the request head: everything up to the first blank line, starting
+/// with what was `received` already. Returns too what came after it, the
+/// start of a body or of another request.
 ///
 /// TCP delivers a byte stream, not messages: the head may arrive in one
 /// segment or in many, so we read until the blank line, the size limit, or the
 /// deadline, whichever comes first.
-fn read_head(stream: &mut TcpStream, deadline: Instant) -> Result<(Vec<u8>, Vec<u8>), Failure> {
-    let mut head = Vec::new();
+fn read_head(
+    stream: &mut TcpStream,
+    deadline: Instant,
+    mut head: Vec<u8>,
+) -> Result<HeadAndRest, Failure> {
     let mut chunk = [0; 4096];
+    let mut scan_from = 0;
     loop {
-        let read = match read_before(stream, deadline, &mut chunk) {
-            Ok(0) if head.is_empty() => {
-                return Err(Failure::Silent("closed without a request".into()));
-            }
-            Ok(0) => {
-                return Err(bad(&head, 400, "The request ended before its blank line."));
-            }
-            Ok(read) => read,
-            Err(error) if error.kind() == ErrorKind::Interrupted => continue,
-            Err(error) if is_timeout(&error) && head.is_empty() => {
-                return Err(Failure::Silent("sent nothing before the read timeout".into()));
-            }
-            Err(error) if is_timeout(&error) => {
-                return Err(bad(&head, 408, "The request took too long to arrive."));
-            }
+        if let Some(split) = split_head(&mut head, scan_from) {
+            return split;
+        }
+        scan_from = head.len().saturating_sub(2);
+        match read_before(stream, deadline, &mut chunk) {
+            Ok(0) => return Err(closed_early(&head)),
+            Ok(read) => head.extend_from_slice(&chunk[..read]),
+            Err(error) if error.kind() == ErrorKind::Interrupted => {}
+            Err(error) if is_timeout(&error) => return Err(timed_out(&head)),
             Err(error) => return Err(Failure::Silent(format!("read failed: {error}"))),
-        };
-        let scan_from = head.len().saturating_sub(2);
-        head.extend_from_slice(&chunk[..read]);
-        match end_of_head(&head, scan_from) {
-            Some(end) if end <= MAX_HEAD => {
-                let rest = head.split_off(end);
-                return Ok((head, rest));
-            }
-            None if head.len() <= MAX_HEAD => {}
-            _ => return Err(too_large(&head)),
         }
     }
 }
 // ANCHOR_END: read_head
+
+// ANCHOR: split_head
+/// Splits a complete head off what was received, leaving the rest in
+/// `received`; `None` while the blank line has not come. Looks for it from
+/// `scan_from` on, since the bytes before were looked at already.
+pub(crate) fn split_head(
+    received: &mut Vec<u8>,
+    scan_from: usize,
+) -> Option<Result<HeadAndRest, Failure>> {
+    match end_of_head(received, scan_from) {
+        Some(end) if end <= MAX_HEAD => {
+            let rest = received.split_off(end);
+            Some(Ok((std::mem::take(received), rest)))
+        }
+        None if received.len() <= MAX_HEAD => None,
+        _ => Some(Err(too_large(received))),
+    }
+}
+
+/// Why a head that the client stopped sending gets no request: silence, or a 400.
+pub(crate) fn closed_early(head: &[u8]) -> Failure {
+    if head.is_empty() {
+        Failure::Silent("closed without a request".into())
+    } else {
+        bad(head, 400, "The request ended before its blank line.")
+    }
+}
+
+/// Why a head that did not come in time gets no request: silence, or a 408.
+pub(crate) fn timed_out(head: &[u8]) -> Failure {
+    if head.is_empty() {
+        Failure::Silent("sent nothing before the read timeout".into())
+    } else {
+        bad(head, 408, "The request took too long to arrive.")
+    }
+}
+// ANCHOR_END: split_head
 
 /// Where the head ends: after the first empty line, which is `\r\n` or a bare `\n`.
 fn end_of_head(bytes: &[u8], scan_from: usize) -> Option<usize> {
@@ -133,15 +175,15 @@ fn body_length(request: &Request, max_body: usize) -> Result<usize, Response> {
     }
 }
 
-/// Reads the body on from `start`, what came with the head, until it is
-/// `length` bytes long. Says too whether more came after it.
+/// Reads the body on from `body`, what came with the head, until it is
+/// `length` bytes long. Returns too what came after it.
 fn read_body(
     stream: &mut TcpStream,
     deadline: Instant,
     head: &[u8],
     mut body: Vec<u8>,
     length: usize,
-) -> Result<(Vec<u8>, bool), Failure> {
+) -> Result<HeadAndRest, Failure> {
     let mut chunk = [0; 4096];
     while body.len() < length {
         match read_before(stream, deadline, &mut chunk) {
@@ -154,9 +196,8 @@ fn read_body(
             Err(error) => return Err(Failure::Silent(format!("read failed: {error}"))),
         }
     }
-    let sent_more = body.len() > length;
-    body.truncate(length);
-    Ok((body, sent_more))
+    let rest = body.split_off(length);
+    Ok((body, rest))
 }
 // ANCHOR_END: body
 

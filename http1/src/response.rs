@@ -6,7 +6,14 @@ use std::io::{self, Read, Write};
 
 use chrono::{DateTime, Utc};
 
-use crate::log::local_now;
+use crate::log::{EverySecond, local_now};
+
+/// The date a page ends with, in local time.
+static PAGE_DATE: EverySecond =
+    EverySecond::new(|_| local_now().format("%a %b %e %H:%M:%S %Y").to_string());
+
+/// The `Date` header of an answer.
+static DATE_HEADER: EverySecond = EverySecond::new(http_date);
 
 /// An answer, ready to send.
 #[derive(Debug)]
@@ -19,6 +26,17 @@ pub struct Response {
     headers: Vec<(&'static str, String)>,
     /// What follows the head.
     body: Body,
+}
+
+/// What an answer's head says of the connection it goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Persistence {
+    /// HTTP/1.0, one request per connection, as steps 1 to 5 speak.
+    OneRequest,
+    /// HTTP/1.1, and the connection stays open for the next request.
+    KeepAlive,
+    /// HTTP/1.1, the last answer on this connection.
+    Last,
 }
 
 /// What follows the head of an answer.
@@ -41,7 +59,7 @@ pub fn response(status: u16, reason: &'static str, page: &str) -> Response {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <link rel=\"icon\" href=\"data:,\">\n<title>{status} {reason}</title>\n</head>\n\
          <body>\n{page}\n<hr>\n<p>Date: {}</p>\n</body>\n</html>\n",
-        local_now().format("%a %b %e %H:%M:%S %Y"),
+        PAGE_DATE.now(),
     );
     Response {
         status,
@@ -112,12 +130,37 @@ impl Response {
     // ANCHOR: write_to
     /// Writes the answer and says how many bytes that was: a page in one
     /// piece, a file as it is read from disk.
-    pub(crate) fn write_to(self, out: &mut impl Write, head_only: bool) -> io::Result<u64> {
+    pub(crate) fn write_to(
+        self,
+        out: &mut impl Write,
+        head_only: bool,
+        connection: Persistence,
+    ) -> io::Result<u64> {
+        let (bytes, file) = self.into_bytes(head_only, connection);
+        out.write_all(&bytes)?;
+        match file {
+            Some((file, length)) => Ok(bytes.len() as u64 + io::copy(&mut file.take(length), out)?),
+            None => Ok(bytes.len() as u64),
+        }
+    }
+
+    /// The bytes to send: the head, then the page, unless `head_only`. A
+    /// file comes apart, with its length, to be copied as it is read.
+    pub(crate) fn into_bytes(
+        self,
+        head_only: bool,
+        connection: Persistence,
+    ) -> (Vec<u8>, Option<(File, u64)>) {
+        let (version, connection) = match connection {
+            Persistence::OneRequest => ("HTTP/1.0", "close"),
+            Persistence::KeepAlive => ("HTTP/1.1", "keep-alive"),
+            Persistence::Last => ("HTTP/1.1", "close"),
+        };
         let mut head = format!(
-            "HTTP/1.0 {} {}\r\nDate: {}\r\nConnection: close\r\n",
+            "{version} {} {}\r\nDate: {}\r\nConnection: {connection}\r\n",
             self.status,
             self.reason,
-            http_date(Utc::now())
+            DATE_HEADER.now()
         );
         for (name, value) in &self.headers {
             head += &format!("{name}: {value}\r\n");
@@ -130,14 +173,10 @@ impl Response {
         let mut bytes = head.into_bytes();
         match self.body {
             Body::Bytes(body) if !head_only => bytes.extend_from_slice(&body),
-            Body::File(file, length) if !head_only => {
-                out.write_all(&bytes)?;
-                return Ok(bytes.len() as u64 + io::copy(&mut file.take(length), out)?);
-            }
+            Body::File(file, length) if !head_only => return (bytes, Some((file, length))),
             _ => {}
         }
-        out.write_all(&bytes)?;
-        Ok(bytes.len() as u64)
+        (bytes, None)
     }
     // ANCHOR_END: write_to
 }

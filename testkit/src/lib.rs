@@ -12,6 +12,7 @@ pub mod clock;
 pub mod conventions;
 pub mod dispatcher;
 pub mod exercises;
+pub mod keepalive;
 pub mod lines;
 pub mod originals;
 pub mod servers;
@@ -323,11 +324,21 @@ impl Reply {
     }
 }
 
-/// Reads until the server closes, then splits the reply into status, head and body.
+/// Reads one reply: its head, then as many bytes as its `Content-Length`
+/// says, or without one everything until the server closes. A server that
+/// keeps the connection open may send the next reply on it.
 pub fn read_reply(stream: &mut TcpStream) -> Reply {
     let mut raw = Vec::new();
-    if let Err(error) = stream.read_to_end(&mut raw) {
-        assert!(!raw.is_empty(), "no reply: {error}");
+    let mut chunk = [0; 8192];
+    while !raw_is_whole(&raw) {
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(read) => raw.extend_from_slice(&chunk[..read]),
+            Err(error) => {
+                assert!(!raw.is_empty(), "no reply: {error}");
+                break;
+            }
+        }
     }
     let split = raw.windows(4).position(|window| window == b"\r\n\r\n");
     let (head, body) = match split {
@@ -337,6 +348,19 @@ pub fn read_reply(stream: &mut TcpStream) -> Reply {
     let head = String::from_utf8_lossy(head).into_owned();
     let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
     Reply { raw, status, head, body }
+}
+
+/// Whether `raw` holds a whole head and as many bytes after it as its `Content-Length` says.
+fn raw_is_whole(raw: &[u8]) -> bool {
+    let Some(at) = raw.windows(4).position(|window| window == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&raw[..at]);
+    let length = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("Content-Length").then(|| value.trim().parse::<usize>().ok())?
+    });
+    length.is_some_and(|length| raw.len() >= at + 4 + length)
 }
 
 #[cfg(test)]

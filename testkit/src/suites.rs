@@ -16,7 +16,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 use crate::conventions::{self, Step};
 use crate::dispatcher::{self, Site};
-use crate::{CANNOT_RUN_HERE, cas, clock, exercises, steps};
+use crate::{CANNOT_RUN_HERE, cas, clock, exercises, keepalive, steps};
 
 /// One check of a program, by name.
 pub struct Check {
@@ -137,6 +137,32 @@ pub const SUITES: &[Suite] = &[
         ok_path: "/hello.html",
         www: workspace!("step5-pool/www"),
         checks: &[conventions::CHECKS, dispatcher::CHECKS, steps::STEP5],
+        ..PLAIN
+    },
+    Suite {
+        name: "step6",
+        about: "Step 6: step 5 with HTTP/1.1 persistent connections; an idle client holds a worker",
+        package: "step6-keepalive",
+        binary: "step6-keepalive",
+        ok_path: "/hello.html",
+        www: workspace!("step6-keepalive/www"),
+        checks: &[
+            conventions::CHECKS,
+            dispatcher::CHECKS,
+            steps::STEP5,
+            keepalive::CHECKS,
+            keepalive::STEP6,
+        ],
+        ..PLAIN
+    },
+    Suite {
+        name: "step7",
+        about: "Step 7: step 6's network as tokio tasks; idle clients and sleeps hold no thread",
+        package: "step7-async",
+        binary: "step7-async",
+        ok_path: "/hello.html",
+        www: workspace!("step7-async/www"),
+        checks: &[conventions::CHECKS, dispatcher::CHECKS, keepalive::CHECKS, keepalive::STEP7],
         ..PLAIN
     },
     Suite {

@@ -1,0 +1,24 @@
+//! Runs the server: `--help` lists its options.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tokio::runtime;
+
+use step7_async::{Config, ctrl_c, run};
+
+fn main() -> ExitCode {
+    let config = Config::parse();
+    let mut builder = runtime::Builder::new_multi_thread();
+    if let Some(threads) = config.threads {
+        builder.worker_threads(threads.into());
+    }
+    let serving = builder.enable_all().build().map_err(anyhow::Error::from).and_then(|runtime| {
+        runtime.block_on(async {
+            let listener = http1::asynchronous::listen(&config.host, config.port)?;
+            run(listener, config, ctrl_c()).await;
+            Ok(())
+        })
+    });
+    serverkit::exit_code(serving)
+}
