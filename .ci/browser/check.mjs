@@ -1,9 +1,9 @@
 // The browser check: opens every page of the built book from file:// and
-// through step 5, and the pages of the running step servers, in headless
+// through step 7, and the pages of the running step servers, in headless
 // Chromium, and fails on anything a reader would see go wrong: a console
 // error, a failed request, a broken image, a link or #anchor that leads
 // nowhere, a file served with the wrong Content-Type, a search that finds
-// nothing, the book looking different through step 5, or a server's page
+// nothing, the book looking different through step 7, or a server's page
 // without the text it must show.
 //
 // `cargo xtask browser` builds the book, starts the servers and runs this:
@@ -90,7 +90,7 @@ const book = path.resolve(options.book);
 const bookPages = allFiles(book).filter((name) => name.endsWith('.html') && !NOT_PAGES.has(name));
 const sources = [
   { name: 'file', base: pathToFileURL(book + '/').href },
-  { name: 'step5', base: new URL(options['book-url']).href },
+  { name: 'step7', base: new URL(options['book-url']).href },
 ];
 fs.rmSync(options.out, { recursive: true, force: true });
 fs.mkdirSync(options.out, { recursive: true });
@@ -108,7 +108,7 @@ try {
     await checkSearch(context, source);
     await context.close();
   }
-  compareRenderings(seen.file, seen.step5);
+  compareRenderings(seen.file, seen.step7);
   await checkServedTypes(sources[1].base);
 
   const context = await browser.newContext();
@@ -133,7 +133,7 @@ for (const file of screenshots) console.log(`screenshot: ${file}`);
 for (const failure of [...failures].sort()) console.log(`FAIL ${failure}`);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(
-  `browser check: ${counts.pages} pages (${bookPages.length} book pages from file:// and through step5, ` +
+  `browser check: ${counts.pages} pages (${bookPages.length} book pages from file:// and through step7, ` +
     `${options.page.length} server pages), ${counts.requests} requests, ${counts.links} internal links ` +
     `(${counts.external} external ones not followed), ${counts.files} book files fetched for their type, ` +
     `${failures.size} failures, in ${seconds} s`,
@@ -341,7 +341,7 @@ async function checkSearch(context, source) {
   }
 }
 
-// Through step 5 every page must look as it does from file://.
+// Through step 7 every page must look as it does from file://.
 function compareRenderings(fromFile, throughStep5) {
   for (const name of bookPages) {
     const file = fromFile.get(new URL(name, sources[0].base).href);
@@ -353,19 +353,19 @@ function compareRenderings(fromFile, throughStep5) {
     for (const [part, shown] of Object.entries(file.look)) {
       const other = served.look[part];
       if (JSON.stringify(shown) !== JSON.stringify(other)) {
-        fail(`step5 ${name}`, `${part} differs from file://: ${JSON.stringify(other)} instead of ${JSON.stringify(shown)}`);
+        fail(`step7 ${name}`, `${part} differs from file://: ${JSON.stringify(other)} instead of ${JSON.stringify(shown)}`);
       }
     }
   }
 }
 
-// Every file of the book, fetched through step 5, comes whole and with the
+// Every file of the book, fetched through step 7, comes whole and with the
 // Content-Type its kind needs; files of other kinds are listed, not judged.
 async function checkServedTypes(base) {
   const others = new Map();
   for (const name of allFiles(book)) {
     counts.files += 1;
-    const where = `step5 ${name}`;
+    const where = `step7 ${name}`;
     const response = await fetch(new URL(name.split('/').map(encodeURIComponent).join('/'), base));
     const body = Buffer.from(await response.arrayBuffer());
     const type = response.headers.get('content-type');
@@ -380,7 +380,7 @@ async function checkServedTypes(base) {
       others.set(`${extension || name} as ${type}`, (others.get(`${extension || name} as ${type}`) ?? 0) + 1);
     }
   }
-  for (const [kind, count] of others) console.log(`step5 serves ${count} file(s) of kind ${kind} (a kind not judged here)`);
+  for (const [kind, count] of others) console.log(`step7 serves ${count} file(s) of kind ${kind} (a kind not judged here)`);
 }
 
 // Every file under `dir`, as paths relative to it with `/` separators.

@@ -96,9 +96,21 @@ impl Connection {
         if self.answered == 0 || !self.received.is_empty() {
             return true;
         }
-        self.received.reserve(CHUNK);
-        let read = timeout(self.keep_alive.idle, self.stream.read_buf(&mut self.received)).await;
-        matches!(read, Ok(Ok(read)) if read > 0)
+        matches!(timeout(self.keep_alive.idle, self.read_some()).await, Ok(Ok(read)) if read > 0)
+    }
+
+    /// Reads what has come, once it has. The buffer grows only then, so a
+    /// connection that waits costs no more than its task: a server may hold
+    /// thousands.
+    async fn read_some(&mut self) -> io::Result<usize> {
+        loop {
+            self.stream.readable().await?;
+            self.received.reserve(CHUNK);
+            match self.stream.try_read_buf(&mut self.received) {
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                read => return read,
+            }
+        }
     }
 
     /// Reads a head up to its blank line before the read timeout, and checks it.
@@ -112,8 +124,7 @@ impl Connection {
                 return read::check_head(&head, &self.rules);
             }
             scan_from = self.received.len().saturating_sub(2);
-            self.received.reserve(CHUNK);
-            match timeout_at(deadline, self.stream.read_buf(&mut self.received)).await {
+            match timeout_at(deadline, self.read_some()).await {
                 Ok(Ok(0)) => return Err(read::closed_early(&self.received)),
                 Ok(Ok(_)) => {}
                 Ok(Err(error)) => return Err(Failure::Silent(format!("read failed: {error}"))),

@@ -46,7 +46,7 @@ pub struct Page {
     pub shows: &'static str,
 }
 
-/// The pages that steps 4 and 5 answer, with `/hello.html` first, the cheapest.
+/// The pages that steps 4 to 7 answer, with `/hello.html` first, the cheapest.
 const DISPATCHED: &[Page] = &[
     Page { path: "/hello.html", shows: "Hello World at " },
     Page { path: "/", shows: "Served by process" },
@@ -67,6 +67,8 @@ pub const SERVERS: &[Spec] = &[
     ),
     web("step4-dispatcher", "step4-dispatcher", &[], DISPATCHED),
     web("step5-pool", "step5-pool", &["--workers", "8"], DISPATCHED),
+    web("step6-keepalive", "step6-keepalive", &["--workers", "8"], DISPATCHED),
+    web("step7-async", "step7-async", &[], DISPATCHED),
     web("clock-web", "clock", &[], &[Page { path: "/", shows: "hello client" }]),
     web("secret-word-web", "clock", &[], &[Page { path: "/", shows: "secret word" }]),
     cas("cas-pass2"),

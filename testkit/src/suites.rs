@@ -144,6 +144,7 @@ pub const SUITES: &[Suite] = &[
         about: "Step 6: step 5 with HTTP/1.1 persistent connections; an idle client holds a worker",
         package: "step6-keepalive",
         binary: "step6-keepalive",
+        starter: "step5-pool",
         ok_path: "/hello.html",
         www: workspace!("step6-keepalive/www"),
         checks: &[
@@ -160,6 +161,7 @@ pub const SUITES: &[Suite] = &[
         about: "Step 7: step 6's network as tokio tasks; idle clients and sleeps hold no thread",
         package: "step7-async",
         binary: "step7-async",
+        starter: "step6-keepalive",
         ok_path: "/hello.html",
         www: workspace!("step7-async/www"),
         checks: &[conventions::CHECKS, dispatcher::CHECKS, keepalive::CHECKS, keepalive::STEP7],

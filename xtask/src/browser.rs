@@ -1,5 +1,5 @@
 //! The browser check: the freshly built book from `file://` and served by
-//! step 5, and the pages of every web server of the workspace, opened in
+//! step 7, over connections that Chromium keeps alive, and the pages of every web server of the workspace, opened in
 //! headless Chromium by `.ci/browser/check.mjs` (playwright-core), which fails
 //! on whatever a reader would see go wrong, or a page without its text.
 
@@ -29,8 +29,8 @@ pub fn run(root: &Path) -> Result<()> {
     let binaries = tools::build_debug(root, &servers::packages())?;
     let book = root.join("mdbook/book");
     let book = book.to_str().context("a UTF-8 path")?;
-    let step5 = servers::SERVERS.iter().find(|spec| spec.binary == "step5-pool");
-    let book_server = step5.context("step 5")?.start(&binaries, &["--root", book])?;
+    let step7 = servers::SERVERS.iter().find(|spec| spec.binary == "step7-async");
+    let book_server = step7.context("step 7")?.start(&binaries, &["--root", book])?;
     let running = servers::web_servers()
         .map(|(spec, pages)| Ok((spec, pages, spec.start(&binaries, &[])?)))
         .collect::<Result<Vec<_>>>()?;

@@ -43,7 +43,7 @@ enum Task {
     Drawings,
     /// Check the book's includes, diffs and drawings without building it.
     Check,
-    /// Open every book page (from file:// and through step 5) and every server page in Chromium.
+    /// Open every book page (from file:// and through step 7) and every server page in Chromium.
     Browser,
     /// Run the reliability battery: bad input and bad manners against every server.
     Battery {
