@@ -1,4 +1,4 @@
-//! The battery's cases against the workspace's HTTP servers: steps 1 to 5 and
+//! The battery's cases against the workspace's HTTP servers: steps 1 to 7 and
 //! clock's two web servers. They all read requests with the same careful
 //! library, `http1`, so they must all give the same answers to the same bad input.
 
@@ -36,6 +36,12 @@ const IDLE: usize = 200;
 
 /// How many connections follow each other in the last case.
 const IN_A_ROW: usize = 10_000;
+
+/// How many requests follow each other on connections kept alive.
+const KEPT: usize = 1_000;
+
+/// How many requests are sent in one write, before any answer.
+const PIPELINED: usize = 50;
 
 /// A running HTTP server under test.
 struct Http {
@@ -82,6 +88,8 @@ const CASES: &[Case<Http>] = &[
     Case { name: "half-closed connection", run: half_closed },
     Case { name: "clients vanish mid-reply", run: vanishing_clients },
     Case { name: "200 idle connections, one normal client", run: idle_connections },
+    Case { name: "1,000 requests on kept connections", run: kept_connections },
+    Case { name: "50 pipelined requests", run: pipelined },
     Case { name: "10,000 connections in a row", run: connections_in_a_row },
 ];
 
@@ -278,7 +286,11 @@ fn vanishing_clients(http: &Http) -> Result<String> {
         stream.write_all(&get(target, ""))?;
         let mut first = vec![0; taken];
         stream.read_exact(&mut first).context("the start of the reply")?;
-        ensure!(first.starts_with(b"HTTP/1.0 200"), "{target} got {}", Outcome::of(&first, None));
+        ensure!(
+            first.starts_with(b"HTTP/1.0 200") || first.starts_with(b"HTTP/1.1 200"),
+            "{target} got {}",
+            Outcome::of(&first, None)
+        );
     }
     if !http.files {
         return Ok(format!("200, left after {taken} bytes ×{VANISHING}"));
@@ -295,7 +307,7 @@ fn vanishing_clients(http: &Http) -> Result<String> {
 }
 
 /// [`IDLE`] connections that send nothing, then a normal client. A server
-/// with a thread per connection answers it at once. A pool's workers are each
+/// with a thread or a task per connection answers it at once. A pool's workers are each
 /// held by an idle connection until its read timeout, so the normal client,
 /// queued behind all of them, waits about IDLE / workers × the read timeout:
 /// that is step 5's lesson, and the bound says so.
@@ -309,7 +321,7 @@ fn idle_connections(http: &Http) -> Result<String> {
                 format!("{IDLE} idle / {workers} workers × {READ_TIMEOUT:?} + {PATIENCE:?}"),
             )
         }
-        None => (PATIENCE, "a thread each".to_string()),
+        None => (PATIENCE, "a thread or a task each".to_string()),
     };
     // Beyond the pool and the kernel's accept queue (128), a connect waits for
     // a slot, retrying its SYN: give it the whole bound.
@@ -334,11 +346,59 @@ fn connections_in_a_row(http: &Http) -> Result<String> {
     Ok(format!("{IN_A_ROW} × 200 in {seconds:.1} s ({:.0}/s)", IN_A_ROW as f64 / seconds))
 }
 
+/// [`KEPT`] requests, each sent once the answer to the one before has come,
+/// on a connection for as long as the server keeps it: one for each request
+/// where the server closes after each answer.
+fn kept_connections(http: &Http) -> Result<String> {
+    let (mut answered, mut connections) = (0, 0);
+    while answered < KEPT {
+        let mut replies = Replies::open(http.server.addr)?;
+        connections += 1;
+        loop {
+            replies.stream.write_all(&get_kept(http.page))?;
+            let (status, kept) = replies.next()?.context("closed without an answer")?;
+            ensure!(status == 200, "request {answered} got {status}");
+            answered += 1;
+            if !kept || answered == KEPT {
+                break;
+            }
+        }
+    }
+    Ok(format!("{KEPT} × 200 on {connections} connection(s)"))
+}
+
+/// [`PIPELINED`] requests in one write: a server that keeps connections
+/// answers them all, in order; one that does not answers the first and closes.
+fn pipelined(http: &Http) -> Result<String> {
+    let mut replies = Replies::open(http.server.addr)?;
+    let requests: Vec<u8> = (0..PIPELINED).flat_map(|_| get_kept(http.page)).collect();
+    replies.stream.write_all(&requests)?;
+    let (mut answered, mut kept) = (0, true);
+    while kept && answered < PIPELINED {
+        let (status, keeps) = replies.next()?.context("closed without an answer")?;
+        ensure!(status == 200, "request {answered} got {status}");
+        (answered, kept) = (answered + 1, keeps);
+    }
+    if answered == 1 {
+        ensure!(replies.next()?.is_none(), "more came after an answer that closes");
+        return Ok("200, then a close: one request per connection".into());
+    }
+    ensure!(answered == PIPELINED, "{answered} answers to {PIPELINED} requests");
+    Ok(format!("{PIPELINED} × 200"))
+}
+
 // Requests.
 
-/// A GET of `target` with a Host header and `headers` (each ending in CRLF).
+/// A GET of `target` with a Host header and `headers` (each ending in CRLF),
+/// that asks the server to close once it has answered.
 fn get(target: &str, headers: &str) -> Vec<u8> {
-    format!("GET {target} HTTP/1.1\r\nHost: battery\r\n{headers}\r\n").into_bytes()
+    format!("GET {target} HTTP/1.1\r\nHost: battery\r\nConnection: close\r\n{headers}\r\n")
+        .into_bytes()
+}
+
+/// A GET of `target` that leaves the connection open, if the server keeps it.
+fn get_kept(target: &str) -> Vec<u8> {
+    format!("GET {target} HTTP/1.1\r\nHost: battery\r\n\r\n").into_bytes()
 }
 
 /// A GET of `/` whose head, blank line included, is `size` bytes.
@@ -470,6 +530,66 @@ fn read_until_closed(mut stream: &TcpStream, deadline: Instant) -> Reply {
         }
     };
     Reply { outcome: Outcome::of(&bytes, end), bytes }
+}
+
+/// The replies that come on one connection, read one at a time: each is
+/// framed by its head and its `Content-Length`.
+struct Replies {
+    /// The connection.
+    stream: TcpStream,
+    /// What came and is not read yet.
+    received: Vec<u8>,
+}
+
+impl Replies {
+    /// Connects to `addr`.
+    fn open(addr: SocketAddr) -> Result<Replies> {
+        let stream = connect(addr, PATIENCE)?;
+        stream.set_read_timeout(Some(PATIENCE))?;
+        Ok(Replies { stream, received: Vec::new() })
+    }
+
+    /// The next reply's status, and whether the server keeps the connection
+    /// after it; `None` when the server closed instead.
+    fn next(&mut self) -> Result<Option<(u16, bool)>> {
+        let mut chunk = [0; 16 * 1024];
+        loop {
+            if let Some(reply) = self.take_reply()? {
+                return Ok(Some(reply));
+            }
+            match self.stream.read(&mut chunk) {
+                Ok(0) if self.received.is_empty() => return Ok(None),
+                Ok(0) => anyhow::bail!("closed in the middle of a reply"),
+                Ok(read) => self.received.extend_from_slice(&chunk[..read]),
+                Err(error) if error.kind() == ErrorKind::ConnectionReset => return Ok(None),
+                Err(error) => return Err(error).context("no whole reply in time"),
+            }
+        }
+    }
+
+    /// Takes a whole reply off what came, if there is one.
+    fn take_reply(&mut self) -> Result<Option<(u16, bool)>> {
+        let Some(end) = self.received.windows(4).position(|window| window == b"\r\n\r\n") else {
+            return Ok(None);
+        };
+        let head = String::from_utf8_lossy(&self.received[..end]).into_owned();
+        let header = |name: &str| {
+            head.lines().find_map(|line| {
+                let (key, value) = line.split_once(':')?;
+                key.eq_ignore_ascii_case(name).then(|| value.trim().to_string())
+            })
+        };
+        let length: usize = header("Content-Length").context("no Content-Length")?.parse()?;
+        if self.received.len() < end + 4 + length {
+            return Ok(None);
+        }
+        self.received.drain(..end + 4 + length);
+        let Outcome::Status(status) = Outcome::of(head.as_bytes(), None) else {
+            anyhow::bail!("not an HTTP answer: {head:?}");
+        };
+        let kept = head.starts_with("HTTP/1.1") && header("Connection").as_deref() != Some("close");
+        Ok(Some((status, kept)))
+    }
 }
 
 /// Whether `needle` occurs in `haystack`.
