@@ -99,16 +99,21 @@ impl Connection {
         matches!(timeout(self.keep_alive.idle, self.read_some()).await, Ok(Ok(read)) if read > 0)
     }
 
-    /// Reads what has come, once it has. The buffer grows only then, so a
-    /// connection that waits costs no more than its task: a server may hold
-    /// thousands.
+    /// Reads what has come, once it has, into `received`. The chunk lives
+    /// on the stack between two waits only, so it is not part of the task,
+    /// and `received` grows by what came: a connection that waits costs no
+    /// more than its task, and a server may hold thousands.
     async fn read_some(&mut self) -> io::Result<usize> {
         loop {
             self.stream.readable().await?;
-            self.received.reserve(CHUNK);
-            match self.stream.try_read_buf(&mut self.received) {
+            let mut chunk = [0; CHUNK];
+            match self.stream.try_read(&mut chunk) {
+                Ok(read) => {
+                    self.received.extend_from_slice(&chunk[..read]);
+                    return Ok(read);
+                }
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
-                read => return read,
+                Err(error) => return Err(error),
             }
         }
     }
@@ -179,16 +184,18 @@ impl Connection {
         Ok(bytes.len() as u64 + tokio::io::copy(&mut file, &mut self.stream).await?)
     }
 
-    /// Closes without destroying the answer, as [`close`](crate::close) explains.
+    /// Closes without destroying the answer, as [`close`](crate::close)
+    /// explains. What is drained goes through `received`: a buffer of its own
+    /// would make every connection's task that much larger, for its whole life.
     async fn close(&mut self, sent_all: bool) {
         if sent_all || self.stream.shutdown().await.is_err() {
             return;
         }
         let deadline = Instant::now() + close::LINGER;
-        let mut unread = [0; CHUNK];
         let mut drained = 0;
         while drained < close::MAX_LINGER_BYTES {
-            match timeout_at(deadline, self.stream.read(&mut unread)).await {
+            self.received.clear();
+            match timeout_at(deadline, self.read_some()).await {
                 Ok(Ok(read)) if read > 0 => drained += read,
                 _ => return,
             }
