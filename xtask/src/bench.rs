@@ -4,15 +4,17 @@
 //! Python's http.server, and the cas passes under the hammer.
 //!
 //! Each server runs alone on loopback, started afresh for every load, with
-//! its request log off. wrk loads it with `Connection: close` at 1, 16, 64
-//! and 256 connections while its threads, peak memory and CPU time are read
-//! from `/proc`; then `perf stat` counts its context switches per request at
-//! 64 connections. The results are printed as tables and written under
-//! `target/bench/` as a CSV, SVG charts, and the tables and quoted figures
-//! that the performance chapter includes; `--update-book` copies them into
-//! the book.
+//! its request log off. wrk loads it with `Connection: close` at 1, 8, 16, 64
+//! and 256 connections, and with keep-alive at 8 and 64, while its threads,
+//! peak memory and CPU time are read from `/proc`; then `perf stat` counts
+//! its context switches per request at 64 connections, `Connection: close`.
+//! Step 7 also holds 10,000 idle connections while fresh ones are timed.
+//! The results are printed as tables and written under `target/bench/` as a
+//! CSV, SVG charts, and the tables and quoted figures that the performance
+//! chapter includes; `--update-book` copies them into the book.
 
 mod chart;
+mod idle;
 mod launch;
 mod load;
 mod quotes;
@@ -28,10 +30,21 @@ use testkit::servers;
 
 use crate::tools::{self, cargo, target_dir};
 use launch::{Kind, Launcher};
-use load::{Outcome, Tools, Wrk};
+use load::{Mode, Outcome, Tools, Wrk};
 
-/// How many connections wrk keeps open at once, load after load.
-const CONNECTIONS: [u32; 4] = [1, 16, 64, 256];
+/// How many connections wrk keeps open at once, load after load, with
+/// `Connection: close`.
+const CONNECTIONS: [u32; 5] = [1, 8, 16, 64, 256];
+
+/// The same with keep-alive: fewer, to keep the run's length in check.
+const KEEP_ALIVE_CONNECTIONS: [u32; 2] = [8, TARGET_CONNECTIONS];
+
+/// Every load of a web server: its mode and connections, in the order they run.
+fn loads() -> impl Iterator<Item = (Mode, u32)> {
+    let close = CONNECTIONS.into_iter().map(|connections| (Mode::Close, connections));
+    close
+        .chain(KEEP_ALIVE_CONNECTIONS.into_iter().map(|connections| (Mode::KeepAlive, connections)))
+}
 
 /// The connection count that the targets and the profile are measured at.
 const TARGET_CONNECTIONS: u32 = 64;
@@ -105,6 +118,8 @@ pub struct Run {
     server: &'static str,
     /// What was asked: the path, or `hammer`.
     what: &'static str,
+    /// How wrk's connections lived; none for the hammer.
+    mode: Option<Mode>,
     /// Connections (wrk) or clients (the hammer) at once.
     connections: u32,
     /// What the load measured.
@@ -147,6 +162,8 @@ pub struct Results {
     profiles: Vec<Profile>,
     /// The cas passes under the hammer.
     hammer: Vec<Run>,
+    /// Step 7 with idle connections.
+    idle: Option<idle::Idle>,
 }
 
 /// Builds the servers, measures every one, and writes the results.
@@ -155,6 +172,9 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         !options.update_book || options.only.is_empty(),
         "--update-book needs every server: the book's figures come from one whole run"
     );
+    if options.wants(idle::SERVER) {
+        idle::check()?;
+    }
     let tools = Tools::ready(root)?;
     let packages = testkit::servers::packages().into_iter().chain(["bench-peers"]);
     tools::run(
@@ -171,13 +191,14 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     println!("the peers answer step 5's /hello.html: {} bytes", launcher.page_bytes()?);
     let mut results = Results::default();
     for server in web_servers().filter(|server| options.wants(server.name)) {
-        for connections in CONNECTIONS {
+        for (mode, connections) in loads() {
             let run = measure(
                 &launcher,
                 &server.kind,
-                (server.name, server.path, connections),
+                (server.name, server.path, Some(mode), connections),
                 |addr| {
-                    wrk.load(&format!("http://{addr}{}", server.path), connections, options.seconds)
+                    let url = format!("http://{addr}{}", server.path);
+                    wrk.load(&url, connections, options.seconds, mode)
                 },
             )?;
             println!("{}", report::progress(&run));
@@ -187,15 +208,24 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
             let seconds = options.seconds.min(MAX_PROFILE_SECONDS);
             results.profiles.push(profile(&launcher, &wrk, perf, &server, seconds)?);
         }
+        if let Kind::Ours(spec) = server.kind
+            && spec.binary == idle::SERVER
+        {
+            let idle = idle::measure(&launcher, spec)?;
+            println!("{}", report::idle_progress(&idle));
+            results.idle = Some(idle);
+        }
     }
     let increments = INCREMENTS_PER_SECOND * options.seconds;
     for pass in servers::cas_passes().filter(|pass| options.wants(pass.binary)) {
         for clients in HAMMER_CLIENTS {
             let stress = launcher.binary("cas-stress");
-            let run =
-                measure(&launcher, &Kind::Ours(pass), (pass.binary, "hammer", clients), |addr| {
-                    load::hammer(&stress, addr.port(), clients, increments)
-                })?;
+            let run = measure(
+                &launcher,
+                &Kind::Ours(pass),
+                (pass.binary, "hammer", None, clients),
+                |addr| load::hammer(&stress, addr.port(), clients, increments),
+            )?;
             println!("{}", report::progress(&run));
             results.hammer.push(run);
         }
@@ -208,7 +238,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
 fn measure(
     launcher: &Launcher,
     kind: &Kind,
-    (server, what, connections): (&'static str, &'static str, u32),
+    (server, what, mode, connections): (&'static str, &'static str, Option<Mode>, u32),
     load: impl FnOnce(SocketAddr) -> Result<Outcome>,
 ) -> Result<Run> {
     let running = launcher.start(kind)?;
@@ -217,6 +247,7 @@ fn measure(
     Ok(Run {
         server,
         what,
+        mode,
         connections,
         outcome: outcome?,
         peak_threads,
@@ -225,7 +256,8 @@ fn measure(
     })
 }
 
-/// Starts `server` afresh and loads it at [`TARGET_CONNECTIONS`] while perf counts.
+/// Starts `server` afresh and loads it at [`TARGET_CONNECTIONS`] with
+/// `Connection: close` while perf counts.
 fn profile(
     launcher: &Launcher,
     wrk: &Wrk,
@@ -236,7 +268,7 @@ fn profile(
     let running = launcher.start(&server.kind)?;
     let url = format!("http://{}{}", running.addr(), server.path);
     let (outcome, counts) = load::counting(perf, &running.pids, seconds, || {
-        wrk.load(&url, TARGET_CONNECTIONS, seconds)
+        wrk.load(&url, TARGET_CONNECTIONS, seconds, Mode::Close)
     })?;
     let requests = outcome.requests.max(1) as f64;
     Ok(Profile {

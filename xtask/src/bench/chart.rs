@@ -17,9 +17,9 @@ const LEGEND_WIDTH: u32 = 190;
 /// The height of the caption, under the plot: two lines.
 const CAPTION_HEIGHT: u32 = 44;
 
-/// One colour per server, in the order the lines come: seven of ours, six
+/// One colour per server, in the order the lines come: nine of ours, six
 /// peers, nginx in black and Python in grey last.
-const COLOURS: [RGBColor; 13] = [
+const COLOURS: [RGBColor; 15] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -31,6 +31,8 @@ const COLOURS: [RGBColor; 13] = [
     RGBColor(188, 189, 34),
     RGBColor(57, 59, 121),
     RGBColor(222, 158, 0),
+    RGBColor(99, 121, 57),
+    RGBColor(173, 73, 74),
     RGBColor(0, 0, 0),
     RGBColor(150, 150, 150),
 ];
@@ -92,7 +94,7 @@ where
     Y::CoordDescType: ValueFormatter<f64>,
 {
     // Connections double from one point to the next but one: a log scale spaces them evenly.
-    let x = (0.8..320.0).log_scale().with_key_points(vec![1.0, 16.0, 64.0, 256.0]);
+    let x = (0.8..320.0).log_scale().with_key_points(vec![1.0, 8.0, 16.0, 64.0, 256.0]);
     let mut context = ChartBuilder::on(area)
         .caption(&chart.title, ("sans-serif", 22))
         .margin(12)

@@ -100,12 +100,22 @@ impl Launcher {
 
     /// Starts a server, and waits until it listens.
     pub fn start(&self, kind: &Kind) -> Result<Running> {
+        self.start_with(kind, &[])
+    }
+
+    /// Starts a server with `extra` flags after its own (ours only), and
+    /// waits until it listens.
+    pub fn start_with(&self, kind: &Kind, extra: &[&str]) -> Result<Running> {
+        ensure!(
+            extra.is_empty() || matches!(kind, Kind::Ours(_)),
+            "only the workspace's servers take extra flags"
+        );
         let page = self.scratch.join("page.html");
         let python = || Command::new(&self.tools.python);
         let (mut command, log) = match kind {
             Kind::Ours(spec) => {
                 let mut ours = Command::new(self.bin.join(spec.binary));
-                ours.args(["--port", "0"]).args(spec.args);
+                ours.args(["--port", "0"]).args(spec.args).args(extra);
                 match spec.kind {
                     Protocol::Web(_) => (with(ours, ["--quiet"]), Log::Kept),
                     // A cas pass logs every request; nobody reads that under a load.
@@ -181,6 +191,16 @@ impl Running {
     /// The peak resident memory of its processes (`VmHWM`) added up, in KiB.
     pub fn peak_rss_kib(&self) -> u64 {
         self.sum(|status| status.vmhwm)
+    }
+
+    /// The resident memory of its processes now (`VmRSS`) added up, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        self.sum(|status| status.vmrss)
+    }
+
+    /// The threads of its processes now, added up.
+    pub fn threads(&self) -> u64 {
+        self.sum(|status| Some(status.threads))
     }
 
     /// The CPU time its processes have used so far, threads that ended

@@ -119,6 +119,26 @@ impl Outcome {
     }
 }
 
+/// How wrk's connections live: the mode of a load.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mode {
+    /// Each connection closed after one request: wrk sends `Connection: close`.
+    Close,
+    /// HTTP/1.1's persistent connections: wrk sends the next request on the
+    /// same connection, until the server closes it.
+    KeepAlive,
+}
+
+impl Mode {
+    /// Its name in the tables and the CSV.
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Close => "close",
+            Mode::KeepAlive => "keep-alive",
+        }
+    }
+}
+
 /// wrk, with our script.
 pub struct Wrk {
     /// The wrk program.
@@ -135,14 +155,20 @@ impl Wrk {
         Ok(Wrk { program: program.to_path_buf(), script })
     }
 
-    /// Loads `url` for `seconds` over `connections` connections, each closed
-    /// after one request, from up to two threads.
-    pub fn load(&self, url: &str, connections: u32, seconds: u64) -> Result<Outcome> {
-        let out = Command::new(&self.program)
-            .arg(format!("-t{}", connections.min(2)))
+    /// Loads `url` for `seconds` over `connections` connections, from up to
+    /// two threads; in [`Mode::Close`], each connection is closed after one
+    /// request.
+    pub fn load(&self, url: &str, connections: u32, seconds: u64, mode: Mode) -> Result<Outcome> {
+        let mut wrk = Command::new(&self.program);
+        wrk.arg(format!("-t{}", connections.min(2)))
             .arg(format!("-c{connections}"))
             .arg(format!("-d{seconds}s"))
-            .args(["--latency", "-H", "Connection: close", "-s"])
+            .arg("--latency");
+        if mode == Mode::Close {
+            wrk.args(["-H", "Connection: close"]);
+        }
+        let out = wrk
+            .arg("-s")
             .arg(&self.script)
             .arg(url)
             .stdin(Stdio::null())

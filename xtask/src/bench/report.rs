@@ -10,14 +10,18 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::chart::{self, Chart, Line};
-use super::load::Outcome;
-use super::{Options, Results, Run, TARGET_CLIENTS, TARGET_CONNECTIONS, quotes};
+use super::idle::{self, Idle};
+use super::load::{Mode, Outcome};
+use super::{
+    CONNECTIONS, KEEP_ALIVE_CONNECTIONS, Options, Results, Run, TARGET_CLIENTS, TARGET_CONNECTIONS,
+    quotes,
+};
 
 /// Where the book keeps the charts and tables of the last full run.
 const BOOK_DIR: &str = "mdbook/src/perf";
 
 /// One line for every caption: where, when, how busy the machine was as
-/// the run started, and how long each load ran.
+/// the run started, how wrk loaded, and how long each load ran.
 pub fn caption(options: &Options) -> Result<String> {
     use procfs::Current;
     let cpus = procfs::CpuInfo::current()?;
@@ -25,12 +29,13 @@ pub fn caption(options: &Options) -> Result<String> {
     let note = options.note.as_ref().map_or(String::new(), |note| format!(", {note}"));
     Ok(format!(
         "Measured {} on {} CPUs ({}), Linux {}, load average {} at the start{note}; \
-         wrk -H 'Connection: close', {} s a load.",
+         wrk -H 'Connection: close' (and keep-alive at {}), {} s a load.",
         chrono::Local::now().format("%Y-%m-%d"),
         cpus.num_cores(),
         cpus.model_name(0).unwrap_or("unknown CPU"),
         kernel.trim(),
         procfs::LoadAverage::current()?.one,
+        counts(&KEEP_ALIVE_CONNECTIONS),
         options.seconds
     ))
 }
@@ -45,9 +50,28 @@ pub fn progress(run: &Run) -> String {
         None => String::new(),
     };
     format!(
-        "{:<16} {:>3} at once: {rate} req/s, {latency}{errors} errors, \
+        "{:<16} {:<10} {:>3} at once: {rate} req/s, {latency}{errors} errors, \
          {cpu} µs CPU a request, peak {threads} threads and {mib} MiB",
-        run.server, run.connections,
+        run.server,
+        run.mode.map_or("", Mode::label),
+        run.connections,
+    )
+}
+
+/// One line about the idle connections, printed as the benchmark goes.
+pub fn idle_progress(idle: &Idle) -> String {
+    format!(
+        "{:<16} {} idle connections open in {:.1} s, {} still open: a request took {} ms \
+         (median) and {} ms at most; {} MiB resident, {} MiB at the peak, {} threads",
+        idle::SERVER,
+        thousands(idle.connections as f64),
+        idle.open_seconds,
+        thousands(idle.still_open as f64),
+        ms(Some(idle.median_ms())),
+        ms(Some(idle.max_ms())),
+        mib(idle.rss_kib),
+        mib(idle.peak_kib),
+        idle.threads,
     )
 }
 
@@ -99,13 +123,22 @@ fn sections(results: &Results, caption: &str) -> Vec<(&'static str, String, Stri
         ("at64", format!("Every web server at {at} connections"), at_target(results).render()),
         (
             "flat",
-            "Peak threads and memory, at 1 / 16 / 64 / 256 connections".into(),
+            format!("Peak threads and memory, at {} connections", counts(&CONNECTIONS)),
             flat(results).render(),
         ),
         (
             "profile",
-            format!("What one request costs, at {at} connections (perf stat)"),
+            format!("What one request costs, at {at} connections, close (perf stat)"),
             profiles(results).render(),
+        ),
+        (
+            "idle",
+            format!(
+                "{} with {} idle connections",
+                idle::SERVER,
+                thousands(idle::CONNECTIONS as f64)
+            ),
+            idle_table(results).render(),
         ),
         ("cas", "cas under the hammer".into(), hammer(results).render()),
         ("targets", "The targets".into(), targets(results).render()),
@@ -131,32 +164,89 @@ fn load_cells(run: &Run) -> Vec<String> {
     ]
 }
 
-/// Every web server at the targets' connection count.
+/// Connection counts as the tables write them: `1 / 8 / 16`.
+fn counts(connections: &[u32]) -> String {
+    connections.iter().map(u32::to_string).collect::<Vec<_>>().join(" / ")
+}
+
+/// The mode of a load, as a cell.
+fn mode_cell(run: &Run) -> String {
+    run.mode.map_or("–", Mode::label).into()
+}
+
+/// Every web server at the targets' connection count, in both modes.
 fn at_target(results: &Results) -> Table {
-    let mut table = Table::new(&[&["server"][..], &LOAD_COLUMNS].concat());
+    let mut table = Table::with_words(&[&["server", "mode"][..], &LOAD_COLUMNS].concat(), 2);
     for run in results.web.iter().filter(|run| run.connections == TARGET_CONNECTIONS) {
-        table.row([vec![run.server.into()], load_cells(run)].concat());
+        table.row([vec![run.server.into(), mode_cell(run)], load_cells(run)].concat());
     }
     table
 }
 
 /// Every load, one row each.
 fn runs(results: &Results) -> Table {
-    let mut table = Table::new(&[&["server", "connections"][..], &LOAD_COLUMNS].concat());
+    let head = [&["server", "mode", "connections"][..], &LOAD_COLUMNS].concat();
+    let mut table = Table::with_words(&head, 2);
     for run in &results.web {
-        table.row([vec![run.server.into(), run.connections.to_string()], load_cells(run)].concat());
+        let name = vec![run.server.into(), mode_cell(run), run.connections.to_string()];
+        table.row([name, load_cells(run)].concat());
     }
     table
 }
 
-/// Each server's peak threads and memory as the connections grow.
+/// Each server's peak threads and memory as the connections grow, a row
+/// for each mode, at every count of [`CONNECTIONS`]: `–` where a mode has
+/// no load.
 fn flat(results: &Results) -> Table {
-    let mut table = Table::new(&["server", "peak threads", "peak MiB"]);
+    let mut table = Table::with_words(&["server", "mode", "peak threads", "peak MiB"], 2);
     for server in servers(&results.web) {
-        let runs: Vec<&Run> = results.web.iter().filter(|run| run.server == server).collect();
-        let threads: Vec<String> = runs.iter().map(|run| run.peak_threads.to_string()).collect();
-        let memory: Vec<String> = runs.iter().map(|run| mib(run.peak_rss_kib)).collect();
-        table.row(vec![server.into(), threads.join(" / "), memory.join(" / ")]);
+        for mode in [Mode::Close, Mode::KeepAlive] {
+            let runs: Vec<Option<&Run>> = CONNECTIONS
+                .iter()
+                .map(|&connections| run_in(&results.web, server, mode, connections))
+                .collect();
+            if runs.iter().all(Option::is_none) {
+                continue;
+            }
+            let cells = |figure: fn(&Run) -> String| {
+                let cells: Vec<String> =
+                    runs.iter().map(|run| run.map_or("–".into(), figure)).collect();
+                cells.join(" / ")
+            };
+            let (threads, memory) =
+                (cells(|run| run.peak_threads.to_string()), cells(|run| mib(run.peak_rss_kib)));
+            table.row(vec![server.into(), mode.label().into(), threads, memory]);
+        }
+    }
+    table
+}
+
+/// Step 7 with idle connections: requests timed on fresh ones, its memory.
+fn idle_table(results: &Results) -> Table {
+    let head = [
+        "server",
+        "idle connections",
+        "still open",
+        "opened in s",
+        "request ms (median)",
+        "request ms (max)",
+        "MiB",
+        "peak MiB",
+        "threads",
+    ];
+    let mut table = Table::new(&head);
+    if let Some(idle) = &results.idle {
+        table.row(vec![
+            idle::SERVER.into(),
+            thousands(idle.connections as f64),
+            thousands(idle.still_open as f64),
+            format!("{:.1}", idle.open_seconds),
+            ms(Some(idle.median_ms())),
+            ms(Some(idle.max_ms())),
+            mib(idle.rss_kib),
+            mib(idle.peak_kib),
+            idle.threads.to_string(),
+        ]);
     }
     table
 }
@@ -191,70 +281,161 @@ fn hammer(results: &Results) -> Table {
     table
 }
 
+/// A load that a target compares: the server, the mode, the connections.
+#[derive(Clone, Copy, PartialEq)]
+struct Load(&'static str, Mode, u32);
+
+/// A load with `Connection: close` at [`TARGET_CONNECTIONS`].
+fn closing(server: &'static str) -> Load {
+    Load(server, Mode::Close, TARGET_CONNECTIONS)
+}
+
+/// A load with keep-alive at [`TARGET_CONNECTIONS`].
+fn kept_alive(server: &'static str) -> Load {
+    Load(server, Mode::KeepAlive, TARGET_CONNECTIONS)
+}
+
+/// How a target names a `figure` of `ours` in `relation` to that of
+/// `theirs`: `step5-pool p99 ≤ 2 × nginx's (64 connections, close)`, with
+/// the mode and connections of each when they differ.
+fn compared(ours: Load, theirs: Load, figure: &str, relation: &str) -> String {
+    let how = |load: Load| format!("{} connections, {}", load.2, load.1.label());
+    if (ours.1, ours.2) == (theirs.1, theirs.2) {
+        format!("{} {figure} {relation} {}'s ({})", ours.0, theirs.0, how(ours))
+    } else {
+        format!("{} {figure} ({}) {relation} {}'s ({})", ours.0, how(ours), theirs.0, how(theirs))
+    }
+}
+
+/// The most a request may take on a fresh connection to step 7 while it
+/// holds the idle connections, in milliseconds.
+const IDLE_REQUEST_MS: f64 = 50.0;
+
+/// The most resident memory step 7 may hold with the idle connections, in MiB.
+const IDLE_RSS_MIB: u64 = 64;
+
+/// A target: its name, and what was measured and whether that meets it,
+/// unless it was not measured.
+type Target = (String, Option<(String, bool)>);
+
 /// Each target set for the servers, with the figures it compares, met or missed.
-fn targets<'a>(results: &'a Results) -> Table {
-    let web = |server| run_at(&results.web, server, TARGET_CONNECTIONS);
+fn targets(results: &Results) -> Table {
+    let web = |Load(server, mode, connections)| run_in(&results.web, server, mode, connections);
     let cas = |pass| run_at(&results.hammer, pass, TARGET_CLIENTS).map(|run| &run.outcome);
-    let mut table = Table::new(&["target", "measured", "met"]);
-    let mut target = |name: &str, verdict: Option<(String, bool)>| {
-        let (measured, met) = match verdict {
-            None => ("not measured".into(), "–"),
-            Some((measured, met)) => (measured, if met { "yes" } else { "NO" }),
-        };
-        table.row(vec![name.into(), measured, met.into()]);
+    let outcomes =
+        |ours, theirs| web(ours).map(|run| &run.outcome).zip(web(theirs).map(|run| &run.outcome));
+    let at_least = |ours, theirs, ratio: f64| -> Target {
+        let verdict = outcomes(ours, theirs).map(|(ours, theirs)| {
+            let measured = ours.rate() / theirs.rate();
+            let (a, b) = (thousands(ours.rate()), thousands(theirs.rate()));
+            (format!("{a} against {b}: {measured:.2} ×"), measured >= ratio)
+        });
+        (compared(ours, theirs, "req/s", &format!("≥ {ratio:.1} ×")), verdict)
     };
-    let outcome = |run: &'a Run| &run.outcome;
-    let mut at_least = |ours: &'static str, peer: &'static str, ratio: f64| {
-        let name = format!("{ours} req/s ≥ {ratio:.1} × {peer}'s (64 connections)");
-        let pair = web(ours).map(outcome).zip(web(peer).map(outcome));
-        target(
-            &name,
-            pair.map(|(ours, theirs)| {
-                let measured = ours.rate() / theirs.rate();
-                let (a, b) = (thousands(ours.rate()), thousands(theirs.rate()));
-                (format!("{a} against {b}: {measured:.2} ×"), measured >= ratio)
-            }),
-        );
+    let p99_at_most = |ours, theirs, ratio: f64| -> Target {
+        let verdict = outcomes(ours, theirs).and_then(|(ours, theirs)| {
+            let (ours, theirs) = (ours.p99_ms?, theirs.p99_ms?);
+            let measured = ours / theirs;
+            let text = format!("{ours:.2} ms against {theirs:.2} ms: {measured:.2} ×");
+            Some((text, measured <= ratio))
+        });
+        (compared(ours, theirs, "p99", &format!("≤ {ratio} ×")), verdict)
     };
-    at_least("step1-hello", "naive-threads", 1.0);
-    at_least("step5-pool", "nginx", 0.7);
-    at_least("step5-pool", "nginx", 1.0);
-    let step5_nginx = web("step5-pool").map(outcome).zip(web("nginx").map(outcome));
-    target(
-        "step5-pool p99 ≤ 2 × nginx's (64 connections)",
-        step5_nginx.and_then(|(step5, nginx)| {
-            let (ours, theirs) = (step5.p99_ms?, nginx.p99_ms?);
-            let ratio = ours / theirs;
-            Some((format!("{ours:.2} ms against {theirs:.2} ms: {ratio:.2} ×"), ratio <= 2.0))
-        }),
-    );
-    target(
-        "step4-dispatcher costs ≤ 20 % of step1-hello's req/s (64 connections)",
-        web("step4-dispatcher").zip(web("step1-hello")).map(|(step4, step1)| {
+    let step4_cost =
+        web(closing("step4-dispatcher")).zip(web(closing("step1-hello"))).map(|(step4, step1)| {
             let (four, one) = (step4.outcome.rate(), step1.outcome.rate());
             let cost = 1.0 - four / one;
             let cpu =
                 format!("CPU {:.0} against {:.0} µs a request", step4.cpu_us(), step1.cpu_us());
             let rates = format!("{} against {}", thousands(four), thousands(one));
             (format!("{rates}: costs {:.0} % ({cpu})", cost * 100.0), cost <= 0.2)
-        }),
-    );
-    target(
-        "cas-pass4 as fast as cas-pass3 (32 clients, same increments)",
-        cas("cas-pass4").zip(cas("cas-pass3")).map(|(pass4, pass3)| {
-            let (four, three) = (pass4.seconds, pass3.seconds);
-            (
-                format!("{four:.2} s against {three:.2} s: {:.2} × as fast", three / four),
-                four <= three,
-            )
-        }),
-    );
+        });
+    let cas_speed = cas("cas-pass4").zip(cas("cas-pass3")).map(|(pass4, pass3)| {
+        let (four, three) = (pass4.seconds, pass3.seconds);
+        (format!("{four:.2} s against {three:.2} s: {:.2} × as fast", three / four), four <= three)
+    });
+    let rows = [
+        at_least(closing("step1-hello"), closing("naive-threads"), 1.0),
+        at_least(closing("step5-pool"), closing("nginx"), 0.7),
+        at_least(closing("step5-pool"), closing("nginx"), 1.0),
+        p99_at_most(closing("step5-pool"), closing("nginx"), 2.0),
+        (
+            "step4-dispatcher costs ≤ 20 % of step1-hello's req/s (64 connections, close)".into(),
+            step4_cost,
+        ),
+        ("cas-pass4 as fast as cas-pass3 (32 clients, same increments)".into(), cas_speed),
+        at_least(closing("step7-async"), closing("nginx"), 1.0),
+        at_least(kept_alive("step7-async"), kept_alive("nginx"), 1.0),
+        p99_at_most(closing("step7-async"), closing("nginx"), 1.5),
+        p99_at_most(kept_alive("step7-async"), kept_alive("nginx"), 1.5),
+    ]
+    .into_iter()
+    .chain(idle_targets(results.idle.as_ref()))
+    .chain([at_least(
+        Load("step6-keepalive", Mode::KeepAlive, 8),
+        Load("step5-pool", Mode::Close, 8),
+        3.0,
+    )]);
+    let mut table = Table::new(&["target", "measured", "met"]);
+    for (name, verdict) in rows {
+        let (measured, met) = match verdict {
+            None => ("not measured".into(), "–"),
+            Some((measured, met)) => (measured, if met { "yes" } else { "NO" }),
+        };
+        table.row(vec![name, measured, met.into()]);
+    }
     table
 }
 
-/// The run of `server` at `connections` (or clients), if there was one.
+/// Step 7's targets with idle connections: a quick answer on a fresh one,
+/// and little memory.
+fn idle_targets(idle: Option<&Idle>) -> [Target; 2] {
+    let with_idle =
+        format!("{} with {} idle connections", idle::SERVER, thousands(idle::CONNECTIONS as f64));
+    let quick = idle.map(|idle| {
+        let (max, median) = (idle.max_ms(), idle.median_ms());
+        let open = idle.still_open == idle.connections;
+        let closed = match open {
+            true => String::new(),
+            false => format!(", but only {} stayed open", thousands(idle.still_open as f64)),
+        };
+        let text = format!("{} ms at most, {} ms median{closed}", ms(Some(max)), ms(Some(median)));
+        (text, max < IDLE_REQUEST_MS && open)
+    });
+    let small = idle.map(|idle| {
+        let text = format!("{} MiB (peak {} MiB)", mib(idle.rss_kib), mib(idle.peak_kib));
+        (text, idle.rss_kib < IDLE_RSS_MIB * 1024)
+    });
+    [
+        (
+            format!(
+                "{with_idle}: a request < {IDLE_REQUEST_MS} ms (the slowest of {})",
+                idle::TIMED
+            ),
+            quick,
+        ),
+        (format!("{with_idle}: resident memory < {IDLE_RSS_MIB} MiB"), small),
+    ]
+}
+
+/// The run of `server` at `connections` (or clients), if there was one: a
+/// load with `Connection: close`, or a hammer run.
 pub(super) fn run_at<'a>(runs: &'a [Run], server: &str, connections: u32) -> Option<&'a Run> {
-    runs.iter().find(|run| run.server == server && run.connections == connections)
+    runs.iter().find(|run| {
+        run.server == server && run.connections == connections && run.mode != Some(Mode::KeepAlive)
+    })
+}
+
+/// The load of `server` in `mode` at `connections`, if there was one.
+pub(super) fn run_in<'a>(
+    runs: &'a [Run],
+    server: &str,
+    mode: Mode,
+    connections: u32,
+) -> Option<&'a Run> {
+    runs.iter().find(|run| {
+        run.server == server && run.mode == Some(mode) && run.connections == connections
+    })
 }
 
 /// The servers in `runs`, in the order they ran.
@@ -273,6 +454,8 @@ struct CsvRow<'a> {
     server: &'a str,
     /// The path asked for, or `hammer`.
     asked: &'a str,
+    /// `close` or `keep-alive` (loads and profiles, which are `close`).
+    mode: &'a str,
     /// Connections or clients at once.
     connections: u32,
     /// How long the load ran, in seconds.
@@ -304,6 +487,7 @@ impl CsvRow<'_> {
             kind: "",
             server: "",
             asked: "",
+            mode: "",
             connections: 0,
             seconds: outcome.seconds,
             requests: outcome.requests,
@@ -328,6 +512,7 @@ fn write_csv(path: &Path, results: &Results) -> Result<()> {
             kind,
             server: run.server,
             asked: run.what,
+            mode: run.mode.map_or("", Mode::label),
             connections: run.connections,
             peak_rss_kib: Some(run.peak_rss_kib),
             peak_threads: Some(run.peak_threads),
@@ -339,6 +524,7 @@ fn write_csv(path: &Path, results: &Results) -> Result<()> {
         csv.serialize(CsvRow {
             kind: "profile",
             server: profile.server,
+            mode: Mode::Close.label(),
             connections: TARGET_CONNECTIONS,
             switches_per_request: Some(profile.switches),
             cpu_us_per_request: profile.cpu_us,
@@ -348,7 +534,8 @@ fn write_csv(path: &Path, results: &Results) -> Result<()> {
     Ok(csv.flush()?)
 }
 
-/// The three charts: throughput, p99 latency and peak threads against connections.
+/// The three charts: throughput, p99 latency and peak threads against
+/// connections, with `Connection: close`.
 fn charts(results: &Results) -> Vec<(&'static str, Chart)> {
     let lines = |figure: fn(&Run) -> Option<f64>| -> Vec<Line> {
         servers(&results.web)
@@ -358,7 +545,7 @@ fn charts(results: &Results) -> Vec<(&'static str, Chart)> {
                 points: results
                     .web
                     .iter()
-                    .filter(|run| run.server == server)
+                    .filter(|run| run.server == server && run.mode == Some(Mode::Close))
                     .filter_map(|run| Some((f64::from(run.connections), figure(run)?)))
                     .collect(),
             })
@@ -401,12 +588,20 @@ struct Table {
     head: Vec<String>,
     /// The cells, row by row.
     rows: Vec<Vec<String>>,
+    /// How many columns, from the first, hold words and are aligned left.
+    words: usize,
 }
 
 impl Table {
     /// A table with these columns and no rows yet.
     fn new(head: &[&str]) -> Table {
-        Table { head: head.iter().map(|name| name.to_string()).collect(), rows: Vec::new() }
+        let head = head.iter().map(|name| name.to_string()).collect();
+        Table { head, rows: Vec::new(), words: 1 }
+    }
+
+    /// The same, with its first `columns` columns aligned left: names and modes.
+    fn with_words(head: &[&str], columns: usize) -> Table {
+        Table { words: columns, ..Table::new(head) }
     }
 
     /// Adds a row.
@@ -414,7 +609,7 @@ impl Table {
         self.rows.push(cells);
     }
 
-    /// The table as Markdown: the first column aligned left, the figures right.
+    /// The table as Markdown: the columns of words aligned left, the figures right.
     fn render(&self) -> String {
         let width = |column: usize| {
             let cells = std::iter::once(&self.head).chain(&self.rows).map(|row| &row[column]);
@@ -424,11 +619,11 @@ impl Table {
         let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
         let pad = |row: &Vec<String>| {
             let cells = row.iter().zip(&widths).enumerate();
-            cells.map(|(column, (cell, &width))| pad(cell, width, column == 0)).collect()
+            cells.map(|(column, (cell, &width))| pad(cell, width, column < self.words)).collect()
         };
-        let rule = widths.iter().enumerate().map(|(column, &width)| match column {
-            0 => "-".repeat(width),
-            _ => format!("{}:", "-".repeat(width - 1)),
+        let rule = widths.iter().enumerate().map(|(column, &width)| match column < self.words {
+            true => "-".repeat(width),
+            false => format!("{}:", "-".repeat(width - 1)),
         });
         let mut text = line(pad(&self.head)) + &line(rule.collect());
         for row in &self.rows {
@@ -501,6 +696,7 @@ mod tests {
         Run {
             server,
             what: "/",
+            mode: Some(Mode::Close),
             connections: TARGET_CONNECTIONS,
             outcome,
             peak_threads: 20,
@@ -512,7 +708,7 @@ mod tests {
     #[test]
     fn every_csv_row_has_every_field() {
         let mut hammer = run("cas-pass4", 50_000.0, 1.0);
-        hammer.connections = TARGET_CLIENTS;
+        (hammer.connections, hammer.mode) = (TARGET_CLIENTS, None);
         let profile = Profile {
             server: "nginx",
             outcome: run("nginx", 1.0, 1.0).outcome,
@@ -523,18 +719,128 @@ mod tests {
             web: vec![run("nginx", 25_000.0, 5.0)],
             profiles: vec![profile],
             hammer: vec![hammer],
+            idle: None,
         };
         let dir = testkit::TempDir::new().unwrap();
         let path = dir.path().join("results.csv");
         write_csv(&path, &results).unwrap();
         let csv = std::fs::read_to_string(&path).unwrap();
         let fields: Vec<usize> = csv.lines().map(|line| line.split(',').count()).collect();
-        assert_eq!(fields, [14, 14, 14, 14], "{csv}");
+        assert_eq!(fields, [15, 15, 15, 15], "{csv}");
+        assert!(csv.starts_with("kind,server,asked,mode,connections,"), "{csv}");
         assert!(
-            csv.contains("\nload,nginx,/,64,10.0,250000,25000.0,1.25,5.0,0,4096,20,,4.0\n"),
+            csv.contains("\nload,nginx,/,close,64,10.0,250000,25000.0,1.25,5.0,0,4096,20,,4.0\n"),
             "{csv}"
         );
-        assert!(csv.contains("\nprofile,nginx,,64,"), "{csv}");
+        assert!(csv.contains("\nhammer,cas-pass4,/,,32,"), "{csv}");
+        assert!(csv.contains("\nprofile,nginx,,close,64,"), "{csv}");
+    }
+
+    /// A load of `server` with keep-alive at `connections`.
+    fn kept(server: &'static str, connections: u32, rate: f64, p99_ms: f64) -> Run {
+        Run { mode: Some(Mode::KeepAlive), connections, ..run(server, rate, p99_ms) }
+    }
+
+    #[test]
+    fn the_modes_are_told_apart() {
+        let mut close_8 = run("step5-pool", 5_000.0, 2.0);
+        close_8.connections = 8;
+        let web =
+            vec![close_8, run("step5-pool", 10_000.0, 9.0), kept("step5-pool", 64, 30_000.0, 3.0)];
+        assert_eq!(run_at(&web, "step5-pool", 64).unwrap().outcome.rate(), 10_000.0);
+        let found = run_in(&web, "step5-pool", Mode::KeepAlive, 64).unwrap();
+        assert_eq!(found.outcome.rate(), 30_000.0);
+        assert!(run_in(&web, "step5-pool", Mode::KeepAlive, 8).is_none());
+        let results = Results { web, ..Results::default() };
+        let at64 = at_target(&results).render();
+        assert!(at64.starts_with("| server     | mode       |  req/s |"), "{at64}");
+        assert!(at64.contains("| step5-pool | close      | 10,000 |"), "{at64}");
+        assert!(at64.contains("| step5-pool | keep-alive | 30,000 |"), "{at64}");
+        let flat = flat(&results).render();
+        assert!(flat.contains("| close      | – / 20 / – / 20 / – |"), "{flat}");
+        assert!(flat.contains("| keep-alive |  – / – / – / 20 / – |"), "{flat}");
+        assert!(runs(&results).render().contains("| step5-pool | keep-alive |          64 |"));
+        for (_, chart) in charts(&results) {
+            let points: Vec<f64> = chart.lines[0].points.iter().map(|point| point.0).collect();
+            assert_eq!(points, [8.0, 64.0], "only the loads with Connection: close");
+        }
+    }
+
+    #[test]
+    fn a_target_names_the_modes_it_compares() {
+        let (ours, theirs) = (kept_alive("step7-async"), kept_alive("nginx"));
+        assert_eq!(
+            compared(ours, theirs, "req/s", "≥ 1.0 ×"),
+            "step7-async req/s ≥ 1.0 × nginx's (64 connections, keep-alive)"
+        );
+        let (step6, step5) =
+            (Load("step6-keepalive", Mode::KeepAlive, 8), Load("step5-pool", Mode::Close, 8));
+        assert_eq!(
+            compared(step6, step5, "req/s", "≥ 3.0 ×"),
+            "step6-keepalive req/s (8 connections, keep-alive) ≥ 3.0 × step5-pool's \
+             (8 connections, close)"
+        );
+    }
+
+    #[test]
+    fn the_targets_of_steps_6_and_7_compare_the_right_loads() {
+        let mut step5_8 = run("step5-pool", 5_000.0, 2.0);
+        step5_8.connections = 8;
+        let web = vec![
+            run("nginx", 20_000.0, 5.0),
+            kept("nginx", 64, 40_000.0, 2.0),
+            step5_8,
+            kept("step6-keepalive", 8, 16_000.0, 1.0),
+            run("step7-async", 21_000.0, 7.0),
+            kept("step7-async", 64, 36_000.0, 3.5),
+        ];
+        let idle = Idle {
+            connections: idle::CONNECTIONS,
+            open_seconds: 2.0,
+            still_open: idle::CONNECTIONS,
+            request_ms: vec![1.0, 2.0, 60.0],
+            rss_kib: 40 * 1024,
+            peak_kib: 41 * 1024,
+            threads: 3,
+        };
+        let results = Results { web, idle: Some(idle), ..Results::default() };
+        let table = targets(&results).render();
+        let row = |start: &str| {
+            let found = table.lines().find(|line| line.starts_with(&format!("| {start}")));
+            found.unwrap_or_else(|| panic!("no {start:?} in\n{table}")).to_string()
+        };
+        let close = row("step7-async req/s ≥ 1.0 × nginx's (64 connections, close)");
+        assert!(close.contains("21,000 against 20,000: 1.05 ×") && close.ends_with("yes |"));
+        let kept = row("step7-async req/s ≥ 1.0 × nginx's (64 connections, keep-alive)");
+        assert!(kept.contains("36,000 against 40,000: 0.90 ×") && kept.ends_with("NO |"));
+        let p99 = row("step7-async p99 ≤ 1.5 × nginx's (64 connections, close)");
+        assert!(p99.contains("7.00 ms against 5.00 ms: 1.40 ×") && p99.ends_with("yes |"));
+        let p99 = row("step7-async p99 ≤ 1.5 × nginx's (64 connections, keep-alive)");
+        assert!(p99.contains("3.50 ms against 2.00 ms: 1.75 ×") && p99.ends_with("NO |"));
+        let quick = row("step7-async with 10,000 idle connections: a request < 50 ms");
+        assert!(quick.contains("60.0 ms at most, 2.00 ms median") && quick.ends_with("NO |"));
+        let small = row("step7-async with 10,000 idle connections: resident memory < 64 MiB");
+        assert!(small.contains("40.0 MiB (peak 41.0 MiB)") && small.ends_with("yes |"));
+        let step6 = row("step6-keepalive req/s (8 connections, keep-alive) ≥ 3.0 ×");
+        assert!(step6.contains("16,000 against 5,000: 3.20 ×") && step6.ends_with("yes |"));
+    }
+
+    #[test]
+    fn idle_connections_that_closed_miss_the_target() {
+        let idle = Idle {
+            connections: idle::CONNECTIONS,
+            open_seconds: 2.0,
+            still_open: 9_000,
+            request_ms: vec![1.0, 2.0],
+            rss_kib: 70 * 1024,
+            peak_kib: 70 * 1024,
+            threads: 3,
+        };
+        let [(_, quick), (_, small)] = idle_targets(Some(&idle));
+        let (text, met) = quick.unwrap();
+        assert!(text.ends_with("but only 9,000 stayed open") && !met, "{text}");
+        assert!(!small.unwrap().1);
+        assert!(idle_targets(None).iter().all(|(_, verdict)| verdict.is_none()));
     }
 
     #[test]
