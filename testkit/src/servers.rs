@@ -122,7 +122,7 @@ mod tests {
 
     #[test]
     fn every_package_is_listed_once_and_names_are_unique() {
-        assert_eq!(packages().len(), 7);
+        assert_eq!(packages().len(), 9);
         let mut names: Vec<&str> = SERVERS.iter().map(|spec| spec.binary).collect();
         names.sort_unstable();
         names.dedup();
