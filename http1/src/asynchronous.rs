@@ -99,6 +99,7 @@ impl Connection {
         matches!(timeout(self.keep_alive.idle, self.read_some()).await, Ok(Ok(read)) if read > 0)
     }
 
+    // ANCHOR: read_some
     /// Reads what has come, once it has, into `received`. The chunk lives
     /// on the stack between two waits only, so it is not part of the task,
     /// and `received` grows by what came: a connection that waits costs no
@@ -117,6 +118,7 @@ impl Connection {
             }
         }
     }
+    // ANCHOR_END: read_some
 
     /// Reads a head up to its blank line before the read timeout, and checks it.
     async fn read_request(&mut self) -> Result<Request, Failure> {

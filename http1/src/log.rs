@@ -108,6 +108,7 @@ pub(crate) fn local_now() -> DateTime<FixedOffset> {
 }
 // ANCHOR_END: local_now
 
+// ANCHOR: every_second
 /// A text made from the time, such as a `Date` header, remade only when the
 /// second changes: formatting a date costs more than the rest of a small
 /// answer, and under load a server answers thousands of times a second.
@@ -134,3 +135,4 @@ impl EverySecond {
         made.1.clone()
     }
 }
+// ANCHOR_END: every_second

@@ -1,5 +1,5 @@
 //! Answers: a page made in memory or a file from disk, behind a correct
-//! HTTP/1.0 head.
+//! HTTP/1.0 or HTTP/1.1 head.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -8,12 +8,14 @@ use chrono::{DateTime, Utc};
 
 use crate::log::{EverySecond, local_now};
 
+// ANCHOR: dates
 /// The date a page ends with, in local time.
 static PAGE_DATE: EverySecond =
     EverySecond::new(|_| local_now().format("%a %b %e %H:%M:%S %Y").to_string());
 
 /// The `Date` header of an answer.
 static DATE_HEADER: EverySecond = EverySecond::new(http_date);
+// ANCHOR_END: dates
 
 /// An answer, ready to send.
 #[derive(Debug)]

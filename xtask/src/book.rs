@@ -17,6 +17,16 @@ const DIFFS: &[(&str, &str, &str)] = &[
     ("step3-multi.diff", "step2-service/src", "step3-multi/src"),
     ("step4-dispatcher.diff", "step3-multi/src", "step4-dispatcher/src"),
     ("step5-pool.diff", "step4-dispatcher/src", "step5-pool/src"),
+    ("step6-keepalive.diff", "step5-pool/src", "step6-keepalive/src"),
+    // Step 7 changes every file, past the length one diff may have: one diff per file.
+    ("step7-async-lib.diff", "step6-keepalive/src/lib.rs", "step7-async/src/lib.rs"),
+    (
+        "step7-async-dispatcher.diff",
+        "step6-keepalive/src/dispatcher.rs",
+        "step7-async/src/dispatcher.rs",
+    ),
+    ("step7-async-services.diff", "step6-keepalive/src/services.rs", "step7-async/src/services.rs"),
+    ("step7-async-main.diff", "step6-keepalive/src/main.rs", "step7-async/src/main.rs"),
     ("cas-pass2.diff", "cas/src/bin/cas-pass1.rs", "cas/src/bin/cas-pass2.rs"),
     ("cas-pass3.diff", "cas/src/bin/cas-pass2.rs", "cas/src/bin/cas-pass3.rs"),
     ("cas-pass4.diff", "cas/src/bin/cas-pass3.rs", "cas/src/bin/cas-pass4.rs"),
