@@ -22,7 +22,7 @@ pub mod suites;
 pub use lines::LineClient;
 pub use tempfile::TempDir;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
@@ -334,6 +334,8 @@ pub fn read_reply(stream: &mut TcpStream) -> Reply {
         match stream.read(&mut chunk) {
             Ok(0) => break,
             Ok(read) => raw.extend_from_slice(&chunk[..read]),
+            // A child that exits interrupts a read: wait-timeout catches SIGCHLD.
+            Err(error) if error.kind() == ErrorKind::Interrupted => {}
             Err(error) => {
                 assert!(!raw.is_empty(), "no reply: {error}");
                 break;

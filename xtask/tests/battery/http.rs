@@ -561,6 +561,7 @@ impl Replies {
                 Ok(0) if self.received.is_empty() => return Ok(None),
                 Ok(0) => anyhow::bail!("closed in the middle of a reply"),
                 Ok(read) => self.received.extend_from_slice(&chunk[..read]),
+                Err(error) if error.kind() == ErrorKind::Interrupted => {}
                 Err(error) if error.kind() == ErrorKind::ConnectionReset => return Ok(None),
                 Err(error) => return Err(error).context("no whole reply in time"),
             }
