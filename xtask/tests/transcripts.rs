@@ -97,8 +97,9 @@ use similar::TextDiff;
 use wait_timeout::ChildExt;
 use walkdir::WalkDir;
 
-/// How long one command may take.
-pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long one command may take: the longest, building an exported course
+/// from nothing (tokio included), took 50 s on a busy machine.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// How long a server may take to print `listening on`.
 pub const SERVER_TIMEOUT: Duration = Duration::from_secs(60);
