@@ -5,8 +5,6 @@ use std::time::{Duration, Instant};
 
 use serverkit::read_before;
 
-use crate::request::Request;
-
 /// How long, after answering, we read what a client still sends.
 pub(crate) const LINGER: Duration = Duration::from_secs(2);
 
@@ -14,13 +12,6 @@ pub(crate) const LINGER: Duration = Duration::from_secs(2);
 pub(crate) const MAX_LINGER_BYTES: usize = 1024 * 1024;
 
 // ANCHOR: close
-impl Request {
-    /// Whether the client has sent all it will: everything it sent was read.
-    pub(crate) fn sent_all(&self) -> bool {
-        !self.sent_more
-    }
-}
-
 /// Closes the connection without destroying the answer.
 ///
 /// Closing a socket that still holds unread input makes the kernel reset the

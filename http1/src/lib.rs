@@ -87,28 +87,31 @@ pub fn serve_with(
 ) {
     let peer = log::peer(&stream);
     match read::read_request(&mut stream, rules, Vec::new()) {
-        Ok((request, _)) => {
+        Ok((request, rest)) => {
             let response = handler(&request);
-            reply(stream, &peer, request.request_line(), response, Some(&request));
+            let sent_all = rest.is_empty();
+            reply(stream, &peer, request.request_line(), response, Some(&request), sent_all);
         }
         Err(Failure::Answer(first_line, response)) => {
-            reply(stream, &peer, &first_line, response, None)
+            reply(stream, &peer, &first_line, response, None, false)
         }
         Err(Failure::Silent(why)) => log::log(&peer, || why),
     }
 }
 
 /// Sends `response` to `request` (none if it could not be read), logs it,
-/// and closes the connection.
+/// and closes the connection, with care unless the client `sent_all` it
+/// will: nothing came after the request.
 fn reply(
     mut stream: TcpStream,
     peer: &str,
     first_line: &str,
     response: Response,
     request: Option<&Request>,
+    sent_all: bool,
 ) {
     send(&mut stream, peer, first_line, response, request, Persistence::OneRequest);
-    close::close(&stream, request.is_some_and(Request::sent_all));
+    close::close(&stream, sent_all);
 }
 
 /// Sends `response` to `request` (none if it could not be read) and logs

@@ -37,12 +37,12 @@ pub(crate) fn read_request(
     let (head, rest) = read_head(stream, deadline, received)?;
     let request = check_head(&head, rules)?;
     if rules.max_body == 0 {
-        return Ok((Request { sent_more: !rest.is_empty(), ..request }, rest));
+        return Ok((request, rest));
     }
     let refuse = |response| Failure::Answer(first_line(&head), response);
     let length = body_length(&request, rules.max_body).map_err(refuse)?;
     let (body, rest) = read_body(stream, deadline, &head, rest, length)?;
-    Ok((Request { body, sent_more: !rest.is_empty(), ..request }, rest))
+    Ok((Request { body, ..request }, rest))
 }
 
 /// Parses a head and checks its method against `rules`.
@@ -90,9 +90,9 @@ fn read_head(
 // ANCHOR_END: read_head
 
 // ANCHOR: split_head
-/// Splits a complete head off what was received, leaving the rest in
-/// `received`; `None` while the blank line has not come. Looks for it from
-/// `scan_from` on, since the bytes before were looked at already.
+/// Splits what was received into a complete head and what came after it,
+/// leaving `received` empty; `None` while the blank line has not come. Looks
+/// for it from `scan_from` on, since the bytes before were looked at already.
 pub(crate) fn split_head(
     received: &mut Vec<u8>,
     scan_from: usize,

@@ -28,9 +28,6 @@ pub struct Request {
     pub head: String,
     /// The body, when the server reads one (see [`Rules`](crate::Rules)).
     pub body: Vec<u8>,
-    /// Whether bytes came that were not read (a body, another request), so
-    /// that the close must take care.
-    pub(crate) sent_more: bool,
 }
 
 /// The HTTP versions we speak.
@@ -81,7 +78,6 @@ pub fn parse(head: &[u8]) -> Result<Request, Response> {
         version,
         head: lines.join("\n"),
         body: Vec::new(),
-        sent_more: false,
     };
     check_meaning(&request)?;
     Ok(request)
