@@ -318,6 +318,18 @@ impl Reply {
         })
     }
 
+    /// Splits what came back into status, head and body.
+    pub fn parse(raw: Vec<u8>) -> Reply {
+        let split = raw.windows(4).position(|window| window == b"\r\n\r\n");
+        let (head, body) = match split {
+            Some(at) => (&raw[..at], raw[at + 4..].to_vec()),
+            None => (&raw[..], Vec::new()),
+        };
+        let head = String::from_utf8_lossy(head).into_owned();
+        let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+        Reply { raw, status, head, body }
+    }
+
     /// The body as text.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -330,7 +342,7 @@ impl Reply {
 pub fn read_reply(stream: &mut TcpStream) -> Reply {
     let mut raw = Vec::new();
     let mut chunk = [0; 8192];
-    while !raw_is_whole(&raw) {
+    while reply_length(&raw).is_none() {
         match stream.read(&mut chunk) {
             Ok(0) => break,
             Ok(read) => raw.extend_from_slice(&chunk[..read]),
@@ -342,27 +354,20 @@ pub fn read_reply(stream: &mut TcpStream) -> Reply {
             }
         }
     }
-    let split = raw.windows(4).position(|window| window == b"\r\n\r\n");
-    let (head, body) = match split {
-        Some(at) => (&raw[..at], raw[at + 4..].to_vec()),
-        None => (&raw[..], Vec::new()),
-    };
-    let head = String::from_utf8_lossy(head).into_owned();
-    let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
-    Reply { raw, status, head, body }
+    Reply::parse(raw)
 }
 
-/// Whether `raw` holds a whole head and as many bytes after it as its `Content-Length` says.
-fn raw_is_whole(raw: &[u8]) -> bool {
-    let Some(at) = raw.windows(4).position(|window| window == b"\r\n\r\n") else {
-        return false;
-    };
+/// How many bytes of `raw` its first reply takes: the head, and as many
+/// bytes after it as its `Content-Length` says. `None` until they have all
+/// come, or when the head says no length.
+pub fn reply_length(raw: &[u8]) -> Option<usize> {
+    let at = raw.windows(4).position(|window| window == b"\r\n\r\n")?;
     let head = String::from_utf8_lossy(&raw[..at]);
     let length = head.lines().find_map(|line| {
         let (name, value) = line.split_once(':')?;
         name.eq_ignore_ascii_case("Content-Length").then(|| value.trim().parse::<usize>().ok())?
-    });
-    length.is_some_and(|length| raw.len() >= at + 4 + length)
+    })?;
+    (raw.len() >= at + 4 + length).then_some(at + 4 + length)
 }
 
 #[cfg(test)]

@@ -554,7 +554,7 @@ impl Replies {
     fn next(&mut self) -> Result<Option<(u16, bool)>> {
         let mut chunk = [0; 16 * 1024];
         loop {
-            if let Some(reply) = self.take_reply()? {
+            if let Some(reply) = self.take_reply() {
                 return Ok(Some(reply));
             }
             match self.stream.read(&mut chunk) {
@@ -568,28 +568,14 @@ impl Replies {
         }
     }
 
-    /// Takes a whole reply off what came, if there is one.
-    fn take_reply(&mut self) -> Result<Option<(u16, bool)>> {
-        let Some(end) = self.received.windows(4).position(|window| window == b"\r\n\r\n") else {
-            return Ok(None);
-        };
-        let head = String::from_utf8_lossy(&self.received[..end]).into_owned();
-        let header = |name: &str| {
-            head.lines().find_map(|line| {
-                let (key, value) = line.split_once(':')?;
-                key.eq_ignore_ascii_case(name).then(|| value.trim().to_string())
-            })
-        };
-        let length: usize = header("Content-Length").context("no Content-Length")?.parse()?;
-        if self.received.len() < end + 4 + length {
-            return Ok(None);
-        }
-        self.received.drain(..end + 4 + length);
-        let Outcome::Status(status) = Outcome::of(head.as_bytes(), None) else {
-            anyhow::bail!("not an HTTP answer: {head:?}");
-        };
-        let kept = head.starts_with("HTTP/1.1") && header("Connection").as_deref() != Some("close");
-        Ok(Some((status, kept)))
+    /// Takes a whole reply off what came, if there is one: its status, and
+    /// whether it keeps the connection.
+    fn take_reply(&mut self) -> Option<(u16, bool)> {
+        let length = testkit::reply_length(&self.received)?;
+        let reply = testkit::Reply::parse(self.received.drain(..length).collect());
+        let kept =
+            reply.head.starts_with("HTTP/1.1") && reply.header("Connection") != Some("close");
+        Some((reply.status, kept))
     }
 }
 
